@@ -1,0 +1,50 @@
+"""Static files versioned by a hash of their content.
+
+`asset_url("css/app.css")` gives `/static/css/app.css?v=<hash>`; a request carrying the
+current hash is served as immutable for a year, anything else is revalidated. The same hashes
+version the service worker's precache, so any change to a file yields a new worker.
+"""
+import hashlib
+from pathlib import Path
+
+from flask import current_app, request, url_for
+
+
+def file_hash(path):
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
+
+
+class Assets:
+    def __init__(self, folder):
+        self.folder = Path(folder)
+        self.hashes = {
+            p.relative_to(self.folder).as_posix(): file_hash(p)
+            for p in sorted(self.folder.rglob("*")) if p.is_file()
+        }
+
+    def url(self, filename):
+        try:
+            version = self.hashes[filename]
+        except KeyError:
+            raise KeyError(f"no static file {filename!r}") from None
+        return url_for("static", filename=filename, v=version)
+
+
+def current():
+    return current_app.extensions["assets"]
+
+
+def init_app(app):
+    assets = Assets(app.static_folder)
+    app.extensions["assets"] = assets
+    app.jinja_env.globals["asset_url"] = assets.url
+
+    @app.after_request
+    def cache_static(response):
+        if request.endpoint == "static" and response.status_code in (200, 304):
+            filename = (request.view_args or {}).get("filename", "")
+            if request.args.get("v") and request.args["v"] == assets.hashes.get(filename):
+                response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+            else:
+                response.headers["Cache-Control"] = "no-cache"
+        return response

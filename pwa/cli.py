@@ -1,0 +1,46 @@
+"""Command-line tasks: `flask --app pwa check | init-db | keys generate PATH`."""
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from . import sealing
+from .extensions import db
+
+keys = AppGroup("keys", help="The force's report key pair.")
+
+
+@keys.command("generate")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def generate_key(path):
+    """Write a new RSA private key (PEM, mode 600) to PATH; never overwrites."""
+    if path.exists():
+        raise click.ClickException(f"{path} exists; choose a new file name.")
+    key = sealing.write_private_key(path)
+    click.echo(f"Wrote {path} (key id {sealing.key_id(key.public_key())}).")
+    click.echo("Keep it secret and backed up: without it no report can be read.")
+
+
+@click.command("check")
+def check():
+    """Load the force file, advice pages and keys, and say what was found."""
+    force = current_app.extensions["force"]
+    pages = current_app.extensions["advice"]
+    click.echo(f"Force: {force.name} ({force.source})")
+    click.echo(f"Advice pages: {len(pages)}")
+    click.echo(f"Report key id: {sealing.keyring().current_id}")
+    click.echo("OK")
+
+
+@click.command("init-db")
+def init_db():
+    """Create the tables (development; production uses migrations)."""
+    db.create_all()
+    click.echo("Tables created.")
+
+
+def init_app(app):
+    app.cli.add_command(keys)
+    app.cli.add_command(check)
+    app.cli.add_command(init_db)

@@ -1,0 +1,130 @@
+"""Configuration classes, read from the environment when instantiated.
+
+`APP_CONFIG` picks one: development (the default), testing or production. Everything a
+deployment changes comes from an environment variable (see the README's table); everything a
+force changes comes from its force file (see pwa/force.py).
+"""
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = ROOT / "instance"
+
+
+class StartupError(RuntimeError):
+    """A deployment mistake found at start-up; the message says what to fix."""
+
+
+def _env(name, default=None):
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+class Config:
+    # Sessions: only essential cookies, never readable by scripts.
+    SESSION_COOKIE_NAME = "session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    FORCE_HTTPS = False
+    HSTS = False
+    # Pages cached by the service worker carry no token; forms fetch one when needed.
+    WTF_CSRF_TIME_LIMIT = 3600
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    CACHE_DEFAULT_TIMEOUT = 300
+    RATELIMIT_HEADERS_ENABLED = True
+    REPORT_KEY_AUTOCREATE = False
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    COMPRESS_MIMETYPES = [
+        "text/html", "text/css", "text/javascript", "application/javascript",
+        "application/json", "application/manifest+json", "image/svg+xml",
+    ]
+    COMPRESS_MIN_SIZE = 256
+
+    def __init__(self):
+        self.SECRET_KEY = _env("SECRET_KEY")
+        self.FORCE_FILE = _env("FORCE_FILE", str(ROOT / "content" / "force.yaml"))
+        self.ADVICE_DIR = _env("ADVICE_DIR", str(ROOT / "content" / "advice"))
+        # The embedded default is a SQLite file; DATABASE_URL switches to PostgreSQL.
+        self.SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{INSTANCE / 'app.sqlite'}")
+        # REDIS_URL moves the page cache and the rate limits to Redis, shared by all processes.
+        self.REDIS_URL = _env("REDIS_URL")
+        if self.REDIS_URL:
+            self.CACHE_TYPE = "RedisCache"
+            self.CACHE_REDIS_URL = self.REDIS_URL
+            self.CACHE_KEY_PREFIX = "sx:"
+            self.RATELIMIT_STORAGE_URI = self.REDIS_URL
+        else:
+            self.CACHE_TYPE = "SimpleCache"
+            self.RATELIMIT_STORAGE_URI = "memory://"
+        # Behind a reverse proxy: how many proxies to trust for X-Forwarded-* (0 = none).
+        self.PROXY_FIX = int(_env("PROXY_FIX", "0"))
+        # The force's report key pair (RSA private key, PEM). Reports are sealed to its public
+        # half on the device; the private half opens them for signed-in officers only. Older
+        # keys, comma-separated, still open reports sealed before a rotation.
+        self.REPORT_KEY_FILE = _env("REPORT_KEY_FILE", str(INSTANCE / "report-key.pem"))
+        self.REPORT_OLD_KEY_FILES = [p for p in _env("REPORT_OLD_KEY_FILES", "").split(",") if p]
+        # Sealed attachments live here, outside the web root.
+        self.ATTACHMENT_DIR = _env("ATTACHMENT_DIR", str(INSTANCE / "attachments"))
+        # Days a report is kept after it is closed; then the retention command deletes it.
+        self.REPORT_RETENTION_DAYS = int(_env("REPORT_RETENTION_DAYS", "365"))
+
+
+class DevelopmentConfig(Config):
+    REPORT_KEY_AUTOCREATE = True  # a throwaway key for local runs, made on first start
+
+    def __init__(self):
+        super().__init__()
+        # A development secret that survives restarts, so sign-in and forms keep working.
+        self.SECRET_KEY = self.SECRET_KEY or _dev_secret()
+
+
+class TestingConfig(Config):
+    TESTING = True
+
+    def __init__(self):
+        super().__init__()
+        self.SECRET_KEY = "testing-secret"
+        self.SQLALCHEMY_DATABASE_URI = "sqlite://"
+        self.CACHE_TYPE = "SimpleCache"
+        self.RATELIMIT_STORAGE_URI = "memory://"
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    FORCE_HTTPS = True
+    HSTS = True
+
+    def __init__(self):
+        super().__init__()
+        if not self.SECRET_KEY:
+            raise StartupError("SECRET_KEY must be set in production (a long random string).")
+        if not _env("REPORT_KEY_FILE"):
+            raise StartupError("REPORT_KEY_FILE must be set in production: the path of the "
+                               "force's report private key (`flask --app pwa keys generate`).")
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def load(name=None):
+    name = name or _env("APP_CONFIG", "development")
+    try:
+        return CONFIGS[name]()
+    except KeyError:
+        raise StartupError(
+            f"APP_CONFIG={name!r} is not known; use one of {', '.join(CONFIGS)}."
+        ) from None
+
+
+def _dev_secret():
+    INSTANCE.mkdir(exist_ok=True)
+    path = INSTANCE / "dev-secret"
+    if not path.exists():
+        path.write_text(os.urandom(32).hex())
+        path.chmod(0o600)
+    return path.read_text().strip()

@@ -1,0 +1,52 @@
+"""Error handlers: JSON with a stable code for the API, a friendly page for people."""
+from flask import current_app, jsonify, make_response, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+# Stable codes for API clients; the message is for people and may change.
+CODES = {
+    400: "bad_request", 401: "unauthorised", 403: "forbidden", 404: "not_found",
+    405: "method_not_allowed", 409: "conflict", 413: "too_large", 415: "unsupported_type",
+    422: "invalid", 429: "rate_limited", 500: "server_error", 503: "unavailable",
+}
+
+TEMPLATES = {404: "errors/404.html", 429: "errors/429.html"}
+
+
+def wants_json():
+    return request.path.startswith("/api/")
+
+
+def api_error(status, code, message, **extra):
+    body = {"error": {"code": code, "message": message, **extra}}
+    return jsonify(body), status
+
+
+def handle_http(err):
+    status = err.code or 500
+    if isinstance(err, CSRFError):
+        code, message = "csrf_failed", "The security token was missing or has expired. Try again."
+    else:
+        code, message = CODES.get(status, "error"), err.description
+    if wants_json():
+        response = make_response(api_error(status, code, message))
+    else:
+        template = TEMPLATES.get(status, "errors/500.html" if status >= 500 else "errors/4xx.html")
+        response = make_response(render_template(template, status=status), status)
+    response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def handle_unexpected(err):
+    # The traceback goes to the log (it never holds report contents: those stay sealed);
+    # the person sees the friendly page. Tests see the real exception.
+    if current_app.testing:
+        raise err
+    current_app.logger.error("Unhandled error on %s %s", request.method, request.path,
+                             exc_info=err)
+    return handle_http(InternalServerError())
+
+
+def init_app(app):
+    app.register_error_handler(HTTPException, handle_http)
+    app.register_error_handler(Exception, handle_unexpected)

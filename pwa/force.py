@@ -1,0 +1,156 @@
+"""The force file: one YAML file a police force edits to deploy the app.
+
+Loaded and checked once at start-up. A mistake stops the app with a message naming the key,
+because a wrong phone number on a page for people in crisis is worse than no page.
+"""
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import yaml
+
+from .config import StartupError
+
+
+class ForceConfigError(StartupError):
+    """The force file is missing, unreadable or has a bad value; the message names the key."""
+
+
+@dataclass(frozen=True)
+class Number:
+    label: str  # as shown: "18001 101"
+    dial: str  # as dialled: "18001101"
+
+    @property
+    def href(self):
+        return f"tel:{self.dial}"
+
+
+@dataclass(frozen=True)
+class Service:
+    id: str
+    name: str
+    who: str
+    hours: str
+    url: str
+    phone: Number | None = None
+
+
+@dataclass(frozen=True)
+class Force:
+    name: str
+    short_name: str
+    online_report_url: str
+    theme_color: str
+    numbers: dict
+    exit_url: str
+    exit_escape_key: bool
+    services: tuple
+    phase: str | None = None
+    feedback_url: str | None = None
+    source: str = field(default="", compare=False)
+
+    def service(self, service_id):
+        for service in self.services:
+            if service.id == service_id:
+                return service
+        raise KeyError(service_id)
+
+
+_DIAL = re.compile(r"^\+?[0-9]{3,15}$")
+_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def _get(data, path, kind=str, required=True):
+    node = data
+    for part in path.split("."):
+        if not isinstance(node, dict) or part not in node or node[part] in (None, ""):
+            if required:
+                raise ForceConfigError(f"missing key '{path}'")
+            return None
+        node = node[part]
+    if kind is str and isinstance(node, (int, float)) and not isinstance(node, bool):
+        node = str(node)
+    if not isinstance(node, kind):
+        want = {str: "text", bool: "true or false", dict: "a section", list: "a list"}[kind]
+        raise ForceConfigError(f"key '{path}' must be {want}")
+    return node
+
+
+def _url(data, path, required=True):
+    value = _get(data, path, required=required)
+    if value is not None and (urlsplit(value).scheme not in ("https", "http")
+                              or not urlsplit(value).netloc):
+        raise ForceConfigError(f"key '{path}' must be a full web address starting https://")
+    return value
+
+
+def _number(data, path):
+    section = _get(data, path, dict)
+    label = _get(section, "label")
+    dial = _get(section, "dial").replace(" ", "")
+    if not _DIAL.match(dial):
+        raise ForceConfigError(f"key '{path}.dial' must be digits only, like 999 or 08001111")
+    return Number(label=label, dial=dial)
+
+
+def parse(data, source=""):
+    """Check a parsed force file and return a Force, or raise ForceConfigError."""
+    if not isinstance(data, dict):
+        raise ForceConfigError("the file must be a set of sections (force:, numbers:, ...)")
+    color = _get(data, "force.theme_color")
+    if not _COLOR.match(color):
+        raise ForceConfigError("key 'force.theme_color' must be a colour like \"#1d3b6e\"")
+    numbers = {key: _number(data, f"numbers.{key}")
+               for key in ("emergency", "non_emergency", "textphone")}
+    services = []
+    seen = set()
+    for i, raw in enumerate(_get(data, "support_services", list)):
+        where = f"support_services[{i}]"
+        if not isinstance(raw, dict):
+            raise ForceConfigError(f"key '{where}' must be a section")
+        sid = _get(raw, "id", required=False)
+        if not sid:
+            raise ForceConfigError(f"missing key '{where}.id'")
+        if sid in seen:
+            raise ForceConfigError(f"key '{where}.id': '{sid}' is listed twice")
+        seen.add(sid)
+        try:
+            services.append(Service(
+                id=sid, name=_get(raw, "name"), who=_get(raw, "who"), hours=_get(raw, "hours"),
+                url=_url(raw, "url"),
+                phone=_number(raw, "phone") if "phone" in raw else None,
+            ))
+        except ForceConfigError as err:
+            raise ForceConfigError(str(err).replace("key '", f"key '{where}.", 1)) from None
+    escape = _get(data, "quick_exit.escape_key", bool, required=False)
+    return Force(
+        name=_get(data, "force.name"),
+        short_name=_get(data, "force.short_name"),
+        online_report_url=_url(data, "force.online_report_url"),
+        theme_color=color,
+        numbers=numbers,
+        exit_url=_url(data, "quick_exit.url"),
+        exit_escape_key=True if escape is None else escape,
+        services=tuple(services),
+        phase=_get(data, "phase_banner.phase", required=False),
+        feedback_url=_url(data, "phase_banner.feedback_url", required=False),
+        source=source,
+    )
+
+
+def load(path):
+    """Read and check the force file at `path`."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = yaml.safe_load(handle)
+    except FileNotFoundError:
+        raise ForceConfigError(f"force file not found: {path} (set FORCE_FILE)") from None
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise ForceConfigError(f"force file {path} is not valid YAML{where}") from None
+    try:
+        return parse(data, source=str(path))
+    except ForceConfigError as err:
+        raise ForceConfigError(f"force file {path}: {err}") from None

@@ -1,0 +1,54 @@
+"""Stored reports. What the victim wrote is only ever stored sealed (see pwa/sealing.py).
+
+Plain columns hold only what officers need to find and triage a report without opening it:
+the reference, times, status and the two safeguarding flags. No IP address, user agent or
+other detail of the device is stored anywhere.
+"""
+import datetime
+
+from .extensions import db
+
+
+def utcnow():
+    return datetime.datetime.now(datetime.timezone.utc)
+
+
+class Report(db.Model):
+    __tablename__ = "reports"
+
+    id = db.Column(db.Integer, primary_key=True)
+    reference = db.Column(db.String(16), nullable=False, unique=True)  # SX-7K3Q-9M2D
+    # The device's random key for this report: one row per key, even under concurrent posts.
+    idempotency_key = db.Column(db.String(64), nullable=False, unique=True)
+    # Keyed hash of the report's content, to tell a retry from a different report that
+    # reuses a key, without storing anything readable.
+    fingerprint = db.Column(db.String(64), nullable=False)
+    key_id = db.Column(db.String(32), nullable=False)  # the key that opens `sealed`
+    sealed = db.Column(db.LargeBinary, nullable=False)  # the envelope, as sent by the device
+    created_at = db.Column(db.DateTime(timezone=True), nullable=False)  # made on the device
+    received_at = db.Column(db.DateTime(timezone=True), nullable=False, default=utcnow)
+    # Safeguarding flags, plain so the dashboard can put these reports first.
+    under_18 = db.Column(db.Boolean, nullable=False, default=False)
+    in_danger = db.Column(db.Boolean, nullable=False, default=False)
+    status = db.Column(db.String(16), nullable=False, default="new", index=True)
+    closed_at = db.Column(db.DateTime(timezone=True))
+
+    attachments = db.relationship(
+        "Attachment", back_populates="report", cascade="all, delete-orphan",
+        order_by="Attachment.position")
+
+
+class Attachment(db.Model):
+    """A screenshot, sealed on disk in ATTACHMENT_DIR under a random file name."""
+
+    __tablename__ = "attachments"
+
+    id = db.Column(db.Integer, primary_key=True)
+    report_id = db.Column(db.ForeignKey("reports.id", ondelete="CASCADE"), nullable=False,
+                          index=True)
+    position = db.Column(db.Integer, nullable=False)
+    key_id = db.Column(db.String(32), nullable=False)
+    stored_name = db.Column(db.String(64), nullable=False, unique=True)
+    size = db.Column(db.Integer, nullable=False)  # of the sealed file
+
+    report = db.relationship("Report", back_populates="attachments")

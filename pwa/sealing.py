@@ -1,0 +1,197 @@
+"""Sealed envelopes: how a report is locked on the device and stays locked at rest.
+
+A report (and each attachment) is sealed to the force's public key: a fresh AES-256-GCM key
+encrypts the content, and that key is wrapped with RSA-OAEP (SHA-256). The browser does the
+same with WebCrypto, so the server receives, stores and unseals the very same format:
+
+    {"v": 1, "kid": "<key id>", "alg": "RSA-OAEP-256+A256GCM",
+     "key": "<base64 wrapped AES key>", "iv": "<base64 12 bytes>", "ct": "<base64 ct+tag>"}
+
+The key id is a hash of the public key, so a stored envelope names the key that opens it and
+keys can rotate (old private keys stay in the keyring until everything is re-sealed).
+"""
+import base64
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+ALG = "RSA-OAEP-256+A256GCM"
+OAEP = padding.OAEP(mgf=padding.MGF1(hashes.SHA256()), algorithm=hashes.SHA256(), label=None)
+
+
+class SealError(ValueError):
+    """An envelope is malformed, names an unknown key, or does not open."""
+
+
+def _b64(data):
+    return base64.b64encode(data).decode("ascii")
+
+
+def _unb64(text, what):
+    try:
+        return base64.b64decode(text, validate=True)
+    except (ValueError, TypeError):
+        raise SealError(f"envelope field '{what}' is not base64") from None
+
+
+def public_der(public_key):
+    return public_key.public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+
+
+def key_id(public_key):
+    return hashlib.sha256(public_der(public_key)).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Keyring:
+    """The current private key (sealing and opening) and older ones (opening only)."""
+
+    current: rsa.RSAPrivateKey
+    older: tuple = ()
+
+    @property
+    def current_id(self):
+        return key_id(self.current.public_key())
+
+    def public_jwk(self):
+        """The current public key as a JWK, for WebCrypto's importKey on the device."""
+        numbers = self.current.public_key().public_numbers()
+
+        def b64url(n):
+            raw = n.to_bytes((n.bit_length() + 7) // 8, "big")
+            return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+        return {"kty": "RSA", "alg": "RSA-OAEP-256", "use": "enc", "ext": True,
+                "key_ops": ["wrapKey", "encrypt"], "kid": self.current_id,
+                "n": b64url(numbers.n), "e": b64url(numbers.e)}
+
+    def private_for(self, kid):
+        for key in (self.current, *self.older):
+            if key_id(key.public_key()) == kid:
+                return key
+        raise SealError(f"no private key with id {kid}")
+
+
+def seal(plaintext, public_key):
+    """Seal bytes to a public key; returns the envelope as a dict."""
+    content_key = AESGCM.generate_key(bit_length=256)
+    iv = os.urandom(12)
+    return {
+        "v": 1, "kid": key_id(public_key), "alg": ALG,
+        "key": _b64(public_key.encrypt(content_key, OAEP)),
+        "iv": _b64(iv),
+        "ct": _b64(AESGCM(content_key).encrypt(iv, plaintext, None)),
+    }
+
+
+def parse_envelope(data):
+    """Accept an envelope as a dict, JSON text or bytes; check its shape."""
+    if isinstance(data, (bytes, str)):
+        try:
+            data = json.loads(data)
+        except ValueError:
+            raise SealError("envelope is not JSON") from None
+    if not isinstance(data, dict) or data.get("v") != 1 or data.get("alg") != ALG:
+        raise SealError("envelope has an unknown version or algorithm")
+    for field in ("kid", "key", "iv", "ct"):
+        if not isinstance(data.get(field), str):
+            raise SealError(f"envelope field '{field}' is missing")
+    return data
+
+
+def unseal(envelope, keyring):
+    """Open an envelope in memory; raises SealError if it does not open."""
+    env = parse_envelope(envelope)
+    private = keyring.private_for(env["kid"])
+    try:
+        content_key = private.decrypt(_unb64(env["key"], "key"), OAEP)
+        iv = _unb64(env["iv"], "iv")
+        return AESGCM(content_key).decrypt(iv, _unb64(env["ct"], "ct"), None)
+    except SealError:
+        raise
+    except Exception:
+        raise SealError("envelope does not open with its key") from None
+
+
+def dumps(envelope):
+    """The stored form of an envelope: compact JSON bytes."""
+    return json.dumps(envelope, separators=(",", ":"), sort_keys=True).encode()
+
+
+def reseal(envelope, keyring):
+    """Open with whichever key sealed it, seal again under the current key."""
+    return seal(unseal(envelope, keyring), keyring.current.public_key())
+
+
+def generate_private_key():
+    return rsa.generate_private_key(public_exponent=65537, key_size=3072)
+
+
+def private_pem(private_key):
+    return private_key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption())
+
+
+def load_private_pem(data, where):
+    try:
+        key = serialization.load_pem_private_key(data, password=None)
+    except (ValueError, TypeError):
+        raise SealError(f"{where} is not an unencrypted PEM private key") from None
+    if not isinstance(key, rsa.RSAPrivateKey) or key.key_size < 2048:
+        raise SealError(f"{where} must be an RSA private key of at least 2048 bits")
+    return key
+
+
+def write_private_key(path, private_key=None):
+    """Write a new private key file readable only by its owner; returns the key."""
+    private_key = private_key or generate_private_key()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(private_pem(private_key))
+    return private_key
+
+
+def load_keyring(current_path, older_paths=()):
+    def read(path):
+        try:
+            return load_private_pem(Path(path).read_bytes(), path)
+        except FileNotFoundError:
+            raise SealError(f"report key file not found: {path}") from None
+
+    return Keyring(current=read(current_path), older=tuple(read(p) for p in older_paths))
+
+
+def init_app(app):
+    """Load the keyring named by the configuration. Development makes its own key on first
+    run; production refuses to start without one, because reports could not be sealed."""
+    from .config import StartupError
+
+    path = app.config.get("REPORT_KEY_FILE")
+    if not path:
+        raise StartupError("REPORT_KEY_FILE is not set: the app needs the force's report key "
+                           "pair (make one with `flask --app pwa keys generate PATH`).")
+    if not Path(path).exists() and app.config.get("REPORT_KEY_AUTOCREATE"):
+        write_private_key(path)
+    try:
+        keyring = load_keyring(path, app.config.get("REPORT_OLD_KEY_FILES") or ())
+    except SealError as err:
+        raise StartupError(f"Cannot load the report keys: {err}. Set REPORT_KEY_FILE to the "
+                           "force's private key (make one with `flask --app pwa keys "
+                           "generate PATH`).") from None
+    app.extensions["keyring"] = keyring
+
+
+def keyring():
+    from flask import current_app
+
+    return current_app.extensions["keyring"]

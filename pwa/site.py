@@ -1,0 +1,74 @@
+"""What every page knows: the force, the advice pages and the content version.
+
+Loaded once in create_app() and kept on the app; the templates see them as globals.
+"""
+import hashlib
+from pathlib import Path
+
+from flask import current_app, render_template, request
+from markupsafe import Markup
+
+from . import content, force as force_file
+
+
+def force():
+    return current_app.extensions["force"]
+
+
+def advice_pages():
+    return current_app.extensions["advice"]
+
+
+def content_version():
+    """A hash of everything a cached page is made from. It keys the page cache (so a shared
+    Redis cache never serves pages from an older force file) and versions the precache."""
+    return current_app.config["CONTENT_VERSION"]
+
+
+def init_app(app):
+    the_force = force_file.load(app.config["FORCE_FILE"])
+    app.extensions["force"] = the_force
+    env = app.jinja_env
+    env.globals["force"] = the_force
+
+    def number(key):
+        num = the_force.numbers[key]
+        return Markup(render_template("partials/number.html", number=num))
+
+    def service(service_id):
+        try:
+            svc = the_force.service(service_id)
+        except KeyError:
+            raise content.ContentError(f"service({service_id!r}) is not in the force file")
+        return Markup(render_template("partials/service.html", service=svc))
+
+    env.globals["number"] = number
+    env.globals["service"] = service
+
+    with app.app_context(), app.test_request_context():
+        pages = content.load_pages(app.config["ADVICE_DIR"], env, {"force": the_force})
+    app.extensions["advice"] = pages
+    env.globals["advice_pages"] = pages
+
+    digest = hashlib.sha256()
+    digest.update(open(app.config["FORCE_FILE"], "rb").read())
+    for page in pages.values():
+        digest.update(page.digest.encode())
+    for name, value in sorted(app.extensions["assets"].hashes.items()):
+        digest.update(f"{name}:{value}".encode())
+    for path in sorted(Path(app.template_folder).rglob("*.html")):
+        digest.update(path.read_bytes())
+    app.config["CONTENT_VERSION"] = digest.hexdigest()[:12]
+
+
+def cached_page(view):
+    """Cache a whole rendered page by path and content version. Only for pages that hold
+    nothing per-session or per-request (no CSRF token, no user), which the CSP makes easy:
+    there is no nonce to go stale."""
+    from .extensions import cache
+
+    return cache.cached(
+        key_prefix=lambda: f"page:{content_version()}:{request.path}",
+        # Views return the rendered text; anything else (a redirect, an error) is not kept.
+        response_filter=lambda rv: isinstance(rv, str),
+    )(view)
