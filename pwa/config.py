@@ -35,6 +35,9 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     REPORT_KEY_AUTOCREATE = False
     COMPRESS_ALGORITHM = ["br", "gzip"]
+    # Static files are streamed; Flask-Compress leaves gzip out for streams by default, and
+    # Chromium offers only gzip (not br) over plain http.
+    COMPRESS_ALGORITHM_STREAMING = ["br", "gzip"]
     COMPRESS_MIMETYPES = [
         "text/html", "text/css", "text/javascript", "application/javascript",
         "application/json", "application/manifest+json", "image/svg+xml",

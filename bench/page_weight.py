@@ -1,0 +1,101 @@
+"""Page weight and first contentful paint for every advice page.
+
+Prints, per page: bytes sent (gzip and brotli) and raw for HTML+CSS+JS, then the browser's
+first contentful paint online, and offline from the service worker (once the worker is in
+place). Run: .venv/bin/python bench/page_weight.py
+Figures, not pass/fail: the byte budgets are checked by tests/test_budgets.py.
+"""
+import statistics
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from werkzeug.serving import make_server  # noqa: E402
+
+from pwa import create_app, sealing  # noqa: E402
+from pwa.config import TestingConfig  # noqa: E402
+from pwa.extensions import db  # noqa: E402
+from pwa.weight import measure  # noqa: E402
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+RUNS = 5
+
+FCP = """() => new Promise(resolve => {
+  const done = () => {
+    const e = performance.getEntriesByName('first-contentful-paint')[0];
+    if (e) resolve(e.startTime); else setTimeout(done, 20);
+  };
+  done();
+})"""
+
+
+def main():
+    import logging
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    tmp = Path(tempfile.mkdtemp())
+    config = TestingConfig()
+    config.SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp / 'bench.sqlite'}"
+    config.REPORT_KEY_FILE = str(tmp / "key.pem")
+    sealing.write_private_key(config.REPORT_KEY_FILE)
+    app = create_app(config)
+    with app.app_context():
+        db.create_all()
+    client = app.test_client()
+    paths = ["/"] + [f"/advice/{slug}" for slug in app.extensions["advice"]]
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}"
+
+    from playwright.sync_api import sync_playwright
+
+    online, offline = {}, {}
+    with sync_playwright() as pw:
+        context = pw.chromium.launch_persistent_context(
+            str(tmp / "profile"), executable_path="/usr/bin/chromium", headless=True,
+            args=CHROMIUM_ARGS, viewport={"width": 390, "height": 844})
+        page = context.pages[0]
+        page.goto(base + "/")
+        has_worker = page.evaluate("""async () => {
+            if (!navigator.serviceWorker) return false;
+            const r = await fetch('/sw.js', {method: 'HEAD'});
+            if (!r.ok) return false;
+            await navigator.serviceWorker.ready; return true; }""")
+        for path in paths:
+            samples = []
+            for _ in range(RUNS):
+                page.goto(base + path)
+                samples.append(page.evaluate(FCP))
+            online[path] = statistics.median(samples)
+        if has_worker:
+            page.reload()
+            page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+            context.set_offline(True)
+            for path in paths:
+                samples = []
+                for _ in range(RUNS):
+                    page.goto(base + path)
+                    samples.append(page.evaluate(FCP))
+                offline[path] = statistics.median(samples)
+        context.close()
+    server.shutdown()
+
+    print(f"{'page':40} {'gzip B':>8} {'br B':>8} {'raw B':>8} {'FCP online ms':>14} "
+          f"{'FCP offline ms':>15}")
+    for path in paths:
+        gz = measure(client, path, "gzip")
+        br = measure(client, path, "br")
+        off = f"{offline[path]:.0f}" if path in offline else "no worker"
+        print(f"{path:40} {gz.total():8} {br.total():8} {gz.total(compressed=False):8} "
+              f"{online[path]:14.0f} {off:>15}")
+    print(f"(median of {RUNS} loads each; HTML+CSS+JS; Chromium headless on this machine)")
+
+
+if __name__ == "__main__":
+    main()
