@@ -1,0 +1,117 @@
+"""In Chromium: the app installs, and after one visit every kept page works offline."""
+import html
+import re
+import shutil
+
+from playwright.sync_api import expect
+
+from pwa.config import ROOT
+from pwa.offline_app import precache_list, worker
+
+CONTROLLED = "() => navigator.serviceWorker.controller?.state === 'activated'"
+
+
+def wait_until_controlled(page):
+    page.wait_for_function(CONTROLLED)
+
+
+def h1_of(app, path):
+    """The page's h1 text as the app renders it (the source of truth for what to expect)."""
+    body = app.test_client().get(path).get_data(as_text=True)
+    text = re.search(r"<h1[^>]*>(.*?)</h1>", body, re.S).group(1)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", text)).split())
+
+
+def cache_names(page):
+    return page.evaluate("caches.keys()")
+
+
+class SwappableApp:
+    """One origin (host and port) whose app can be replaced: a server restart with new
+    content, as the service worker sees it (it is tied to the origin)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        return self.app(environ, start_response)
+
+
+def test_home_page_is_installable(page, browser_context, live_server):
+    messages = []
+    page.on("console", lambda msg: messages.append(msg.text))
+    page.goto(live_server.url + "/")
+    wait_until_controlled(page)
+    assert [m for m in messages if "Content Security Policy" in m] == []
+    cdp = browser_context.new_cdp_session(page)
+    assert cdp.send("Page.getInstallabilityErrors")["installabilityErrors"] == []
+    manifest = cdp.send("Page.getAppManifest")
+    assert manifest["url"].endswith("/manifest.webmanifest") and not manifest["errors"]
+
+
+def test_after_visiting_the_home_page_every_kept_page_works_offline(
+        page, browser_context, live_app, live_server):
+    page.goto(live_server.url + "/")
+    wait_until_controlled(page)
+    version = worker.current(live_app)["version"]
+    assert cache_names(page) == [f"sx-precache-{version}"]
+
+    browser_context.set_offline(True)
+    # Every page in the server's own list: advice, site pages, and pages other features
+    # register (the report form) once they exist.
+    paths = precache_list.page_paths(live_app)
+    assert len(paths) >= 13
+    for path in paths:
+        page.goto(live_server.url + path)
+        expect(page.get_by_role("heading", level=1)).to_have_text(h1_of(live_app, path))
+        # The stylesheet came from the cache too.
+        assert page.evaluate(
+            "getComputedStyle(document.querySelector('.exit-bar')).position") == "sticky"
+    page.goto(live_server.url + "/no-such-page")
+    expect(page.get_by_role("heading", level=1)).to_have_text("You are offline")
+    expect(page.get_by_role("link", name="999").first).to_have_attribute("href", "tel:999")
+
+
+def test_changed_content_installs_a_new_version_on_tap_or_at_the_next_navigation(
+        make_app, serve, page, browser_context, tmp_path):
+    advice = tmp_path / "advice"
+    shutil.copytree(ROOT / "content" / "advice", advice)
+    source = advice / "already-paid.md"
+    site = SwappableApp(make_app(ADVICE_DIR=str(advice)))
+    url = serve(site).url
+    page.goto(url + "/advice/already-paid")
+    wait_until_controlled(page)
+    first = worker.current(site.app)["version"]
+    assert cache_names(page) == [f"sx-precache-{first}"]
+
+    def restart_with_title(title):
+        text = re.sub(r"^title: .*$", f"title: {title}", source.read_text(), count=1, flags=re.M)
+        source.write_text(text)
+        site.app = make_app(ADVICE_DIR=str(advice))
+        return worker.current(site.app)["version"]
+
+    # 1. The person taps "Update now": the new version takes over and the page reloads.
+    second = restart_with_title("If you have paid already")
+    assert second != first
+    page.reload()
+    notice = page.get_by_role("status")
+    expect(notice).to_contain_text("A new version is ready")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Update now").click()
+    wait_until_controlled(page)
+    page.wait_for_function(f"async () => (await caches.keys()).join() === 'sx-precache-{second}'")
+    browser_context.set_offline(True)
+    page.goto(url + "/advice/already-paid")
+    expect(page.get_by_role("heading", level=1)).to_have_text("If you have paid already")
+    browser_context.set_offline(False)
+
+    # 2. No tap: the waiting version takes over at the next navigation.
+    third = restart_with_title("Paid them already?")
+    page.reload()
+    expect(page.get_by_role("status")).to_contain_text("A new version is ready")
+    page.get_by_role("link", name="Privacy").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(h1_of(site.app, "/privacy"))
+    page.wait_for_function(f"async () => (await caches.keys()).join() === 'sx-precache-{third}'")
+    browser_context.set_offline(True)
+    page.goto(url + "/advice/already-paid")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Paid them already?")
