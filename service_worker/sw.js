@@ -157,12 +157,25 @@ async function networkFirst(request, key) {
   }
 }
 
+// A form sent with no connection (the no-JavaScript report form): the offline page, with
+// the helplines, instead of the browser's error; Back still has what was typed.
+async function sendForm(request) {
+  try {
+    return await fetch(request);
+  } catch (err) {
+    return (await cached(KEYS.get(absolute(OFFLINE_PAGE)))) || Response.error();
+  }
+}
+
 self.addEventListener('fetch', (event) => {
   const { request } = event;
-  if (request.method !== 'GET') return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   if (NEVER_CACHED.some((prefix) => url.pathname.startsWith(prefix))) return;
+  if (request.method !== 'GET') {
+    if (request.mode === 'navigate') event.respondWith(sendForm(request));
+    return;
+  }
   if (request.mode === 'navigate') {
     event.respondWith(navigate(event, url));
     return;

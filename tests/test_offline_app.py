@@ -139,3 +139,19 @@ def test_worker_source_has_one_config_line():
                                "scripts": []}
     with pytest.raises(RuntimeError):
         worker.render("no config here", [], [])
+
+
+def test_every_process_serves_the_same_worker(make_app):
+    """Gunicorn workers each build the list: they must agree, or browsers would see a new
+    version at every update check."""
+    first = make_app().test_client().get("/sw.js")
+    second = make_app().test_client().get("/sw.js")
+    assert first.get_data() == second.get_data()
+
+
+def test_compressed_worker_is_still_revalidated(client):
+    response = client.get("/sw.js", headers={"Accept-Encoding": "br"})
+    assert response.headers.get("Content-Encoding") == "br"
+    again = client.get("/sw.js", headers={"Accept-Encoding": "br",
+                                          "If-None-Match": response.headers["ETag"]})
+    assert again.status_code == 304

@@ -66,6 +66,8 @@ async function register() {
 if ('serviceWorker' in navigator) {
   navigator.serviceWorker.addEventListener('controllerchange', () => {
     if (updateRequested && !inReport()) window.location.reload();
+    // Taken over at a navigation (or by another tab): the notice has nothing left to offer.
+    else if (notice) notice.replaceChildren();
   });
   // Without a worker the site still works online; nothing to tell the person.
   register().catch(() => {});

@@ -3,8 +3,10 @@ import html
 import re
 import shutil
 
+from flask import render_template_string
 from playwright.sync_api import expect
 
+from pwa import precache
 from pwa.config import ROOT
 from pwa.offline_app import precache_list, worker
 
@@ -49,27 +51,51 @@ def test_home_page_is_installable(page, browser_context, live_server):
     assert manifest["url"].endswith("/manifest.webmanifest") and not manifest["errors"]
 
 
+def with_report_page(app):
+    """A stand-in for the report feature's precached page, unless the real one exists."""
+    if not any(rule.rule == "/report/" for rule in app.url_map.iter_rules()):
+        app.add_url_rule("/report/", "stand_in_report", lambda: render_template_string(
+            '{% extends "base.html" %}{% block content %}<h1>Tell us what happened</h1>'
+            '{% endblock %}'))
+    precache.register_page(app, "/report/")
+    return app
+
+
 def test_after_visiting_the_home_page_every_kept_page_works_offline(
-        page, browser_context, live_app, live_server):
-    page.goto(live_server.url + "/")
+        make_app, serve, page, browser_context):
+    app = with_report_page(make_app())
+    url = serve(app).url
+    page.goto(url + "/")
     wait_until_controlled(page)
-    version = worker.current(live_app)["version"]
+    version = worker.current(app)["version"]
     assert cache_names(page) == [f"sx-precache-{version}"]
 
     browser_context.set_offline(True)
-    # Every page in the server's own list: advice, site pages, and pages other features
-    # register (the report form) once they exist.
-    paths = precache_list.page_paths(live_app)
-    assert len(paths) >= 13
+    # Every page in the server's own list: advice, site pages and the pages other features
+    # register (the report form).
+    paths = precache_list.page_paths(app)
+    assert len(paths) >= 14 and "/report/" in paths
     for path in paths:
-        page.goto(live_server.url + path)
-        expect(page.get_by_role("heading", level=1)).to_have_text(h1_of(live_app, path))
+        page.goto(url + path)
+        expect(page.get_by_role("heading", level=1)).to_have_text(h1_of(app, path))
         # The stylesheet came from the cache too.
         assert page.evaluate(
             "getComputedStyle(document.querySelector('.exit-bar')).position") == "sticky"
-    page.goto(live_server.url + "/no-such-page")
+    page.goto(url + "/no-such-page")
     expect(page.get_by_role("heading", level=1)).to_have_text("You are offline")
     expect(page.get_by_role("link", name="999").first).to_have_attribute("href", "tel:999")
+    # A report step that is not kept (a no-JavaScript step) falls back to the report form.
+    page.goto(url + "/report/step/2")
+    expect(page.get_by_role("heading", level=1)).to_have_text(h1_of(app, "/report/"))
+    # A form sent offline gets the offline page, not the browser's error.
+    page.evaluate("""() => {
+        const form = document.createElement('form');
+        form.method = 'post';
+        form.action = '/report/send';
+        document.body.append(form);
+        form.submit();
+    }""")
+    expect(page.get_by_role("heading", level=1)).to_have_text("You are offline")
 
 
 def test_changed_content_installs_a_new_version_on_tap_or_at_the_next_navigation(
