@@ -2,6 +2,7 @@
 import html
 import re
 import shutil
+import threading
 
 from flask import render_template_string
 from playwright.sync_api import expect
@@ -141,3 +142,29 @@ def test_changed_content_installs_a_new_version_on_tap_or_at_the_next_navigation
     browser_context.set_offline(True)
     page.goto(url + "/advice/already-paid")
     expect(page.get_by_role("heading", level=1)).to_have_text("Paid them already?")
+
+
+class SlowPages:
+    """Pages that take longer than the worker waits: a connection with one bar of signal."""
+
+    def __init__(self, app, delay):
+        self.app, self.delay, self.slow = app, delay, False
+
+    def __call__(self, environ, start_response):
+        if self.slow and not environ["PATH_INFO"].startswith(("/static/", "/sw.js")):
+            threading.Event().wait(self.delay)  # the server is slow, not the test waiting
+        return self.app(environ, start_response)
+
+
+def test_on_a_slow_connection_the_kept_page_answers_after_the_timeout(
+        make_app, serve, page):
+    app = make_app()
+    site = SlowPages(app, delay=8)
+    url = serve(site).url
+    page.goto(url + "/")
+    wait_until_controlled(page)
+    site.slow = True
+    # Loaded well before the server would answer: the worker's 3 s timeout, then the copy.
+    page.goto(url + "/advice/keeping-evidence", timeout=6000)
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        h1_of(app, "/advice/keeping-evidence"))
