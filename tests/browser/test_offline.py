@@ -70,8 +70,12 @@ def test_after_visiting_the_home_page_every_kept_page_works_offline(
     wait_until_controlled(page)
     version = worker.current(app)["version"]
     assert cache_names(page) == [f"sx-precache-{version}"]
+    api = "fetch('/api/missing').then(r => r.status, () => 'network error')"
+    assert page.evaluate(api) == 404
 
     browser_context.set_offline(True)
+    # The API is never kept nor answered by the worker: offline it is a network error.
+    assert page.evaluate(api) == "network error"
     # Every page in the server's own list: advice, site pages and the pages other features
     # register (the report form).
     paths = precache_list.page_paths(app)
