@@ -172,3 +172,38 @@ def test_on_a_slow_connection_the_kept_page_answers_after_the_timeout(
     page.goto(url + "/advice/keeping-evidence", timeout=6000)
     expect(page.get_by_role("heading", level=1)).to_have_text(
         h1_of(app, "/advice/keeping-evidence"))
+
+
+def test_an_update_never_interrupts_a_report(make_app, serve, page, browser_context,
+                                             tmp_path):
+    advice = tmp_path / "advice"
+    shutil.copytree(ROOT / "content" / "advice", advice)
+    site = SwappableApp(with_report_page(make_app(ADVICE_DIR=str(advice))))
+    url = serve(site).url
+    page.goto(url + "/report/")
+    wait_until_controlled(page)
+    page.evaluate("document.body.setAttribute('data-report-in-progress', '')")
+
+    source = advice / "already-paid.md"
+    source.write_text(source.read_text().replace("bank", "bank straight away", 1))
+    site.app = with_report_page(make_app(ADVICE_DIR=str(advice)))
+    new_version = worker.current(site.app)["version"]
+    page.evaluate("navigator.serviceWorker.getRegistration().then(r => r.update())")
+    page.wait_for_function(
+        "navigator.serviceWorker.getRegistration().then(r => r.waiting?.state === 'installed')")
+    notice = page.locator("[data-update-notice]")
+    expect(notice).to_have_text("")  # no offer while the report is being written
+
+    # Another tab opening a page does not switch versions under the report.
+    other = browser_context.new_page()
+    other.goto(url + "/privacy")
+    expect(other.get_by_role("heading", level=1)).to_have_text("Privacy notice")
+    assert other.evaluate("navigator.serviceWorker.getRegistration().then(r => !!r.waiting)")
+
+    # The report is done: the offer appears; the next page opened switches over.
+    page.evaluate("document.body.removeAttribute('data-report-in-progress')")
+    expect(notice).to_contain_text("A new version is ready")
+    page.goto(url + "/")  # leaving the report form
+    other.goto(url + "/cookies")
+    page.wait_for_function(
+        f"async () => (await caches.keys()).join() === 'sx-precache-{new_version}'")
