@@ -155,3 +155,20 @@ def test_compressed_worker_is_still_revalidated(client):
     again = client.get("/sw.js", headers={"Accept-Encoding": "br",
                                           "If-None-Match": response.headers["ETag"]})
     assert again.status_code == 304
+
+
+def test_the_icon_script_redraws_every_icon_in_a_new_force_colour(force_file, tmp_path):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_icons", ROOT / "scripts" / "make_icons.py")
+    make_icons = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make_icons)
+    path = force_file({"force": {"theme_color": "#7a1f5c"}})
+    make_icons.main(["--force-file", str(path), "--out", str(tmp_path / "icons")])
+    for name, (size, _, _) in make_icons.ICONS.items():
+        image = Image.open(tmp_path / "icons" / name)
+        assert image.size == (size, size), name
+        corner = image.convert("RGBA").getpixel((size // 2, 1))
+        # The top edge is the brand colour (within the palette's rounding).
+        assert max(abs(a - b) for a, b in zip(corner[:3], (0x7a, 0x1f, 0x5c))) <= 2, name
+        assert (tmp_path / "icons" / name).stat().st_size <= max(4096, size * size // 4)
