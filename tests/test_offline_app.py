@@ -172,3 +172,15 @@ def test_the_icon_script_redraws_every_icon_in_a_new_force_colour(force_file, tm
         # The top edge is the brand colour (within the palette's rounding).
         assert max(abs(a - b) for a, b in zip(corner[:3], (0x7a, 0x1f, 0x5c))) <= 2, name
         assert (tmp_path / "icons" / name).stat().st_size <= max(4096, size * size // 4)
+
+
+def test_a_new_advice_page_is_kept_offline_without_touching_the_worker(make_app, tmp_path):
+    import shutil
+
+    advice = tmp_path / "advice"
+    shutil.copytree(ROOT / "content" / "advice", advice)
+    (advice / "talking-to-someone.md").write_text(
+        "---\ntitle: Talking to someone\nsummary: Who can help.\nreviewed: 2026-11-24\n---\n"
+        "Call {{ number(\"non_emergency\") }}.\n")
+    body = make_app(ADVICE_DIR=str(advice)).test_client().get("/sw.js").get_data(as_text=True)
+    assert "/advice/talking-to-someone" in [e["url"] for e in sw_config(body)["precache"]]
