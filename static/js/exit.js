@@ -16,6 +16,7 @@ const SHIFT_WINDOW_MS = 5000;
 const root = document.documentElement;
 const link = document.querySelector('[data-quick-exit]');
 const status = document.querySelector('[data-quick-exit-status]');
+const ownTitle = document.title;
 
 export function cover() {
   root.classList.add(COVER_CLASS);
@@ -80,15 +81,20 @@ function onClick(event) {
   quickExit();
 }
 
-// Leaving or being frozen into the back/forward cache: put the cover up, so a page the
-// browser brings back shows nothing of ours. A restored page then leaves as if the exit
-// had been used, because we cannot tell who pressed Back.
-function onPagehide() {
-  cover();
+// Going into the back/forward cache: put the cover up first, so a page the browser brings
+// back shows nothing of ours. A restored page then leaves as if the exit had been used,
+// because we cannot tell who pressed Back. (Spec: pagehide and pageshow come in pairs and
+// persisted is true only for that cache, so switching apps or tabs does not trigger this.)
+function onPagehide(event) {
+  if (event.persisted) cover();
 }
 
 function onPageshow(event) {
   if (event.persisted) quickExit();
+  else if (!leaving && root.classList.contains(COVER_CLASS)) {
+    root.classList.remove(COVER_CLASS);
+    document.title = ownTitle;
+  }
 }
 
 if (link) {

@@ -322,3 +322,19 @@ def test_exit_parts_pass_axe(page, live_server):
     # The phase banner (foundation) sits outside any landmark: not this feature's to move.
     results = Axe().run(page, context={"exclude": [[".phase-banner"]]})
     assert results.violations_count == 0, results.generate_report()
+
+
+def test_links_to_other_sites_and_in_page_links(page, live_server):
+    page.route("https://www.example.police.uk/**", lambda route: route.fulfill(
+        content_type="text/html", body="<title>Force</title><h1>Force site</h1>"))
+    page.goto(live_server.url + "/privacy")
+    length = page.evaluate("history.length")
+    # An in-page link scrolls without a new entry.
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/privacy#main")
+    assert page.evaluate("history.length") == length
+    # Another website is an ordinary navigation (Back returns here, with the cover rules).
+    page.get_by_role("link", name="Tell us what you think").click()
+    page.wait_for_url("https://www.example.police.uk/feedback/")
+    assert page.evaluate("history.length") == length + 1
