@@ -2,7 +2,8 @@
 //
 // Started from the `[data-quick-exit]` link in base.html. Triggers: a tap or click, Escape
 // (unless the force turned it off: data-exit-escape="off") and Shift pressed three times
-// within a few seconds, as on GOV.UK's "Exit this page". On a trigger, in the same task and
+// within a few seconds, as on GOV.UK's "Exit this page" (5 s; data-exit-shift-window="ms" on
+// the link changes it). On a trigger, in the same task and
 // before any navigation, <html> gets the class that app.css turns into a blank cover and the
 // tab title becomes neutral; then location.replace() leaves without adding a history entry.
 // No referrer is sent (Referrer-Policy: same-origin). Nothing stored is deleted: a report

@@ -338,3 +338,34 @@ def test_links_to_other_sites_and_in_page_links(page, live_server):
     page.get_by_role("link", name="Tell us what you think").click()
     page.wait_for_url("https://www.example.police.uk/feedback/")
     assert page.evaluate("history.length") == length + 1
+
+
+def test_which_clicks_replace_the_history_entry(page, live_server):
+    page.goto(live_server.url + "/privacy")
+    cases = page.evaluate("""async () => {
+      const { replacementFor } = await import('/static/js/nav.js?unit');
+      const link = (attrs) => {
+        const a = document.createElement('a');
+        for (const [k, v] of Object.entries(attrs)) a.setAttribute(k, v);
+        return a;
+      };
+      const click = (extra = {}) => ({ defaultPrevented: false, button: 0, metaKey: false,
+        ctrlKey: false, shiftKey: false, altKey: false, ...extra });
+      return {
+        same: replacementFor(click(), link({ href: '/cookies' })),
+        fragment: replacementFor(click(), link({ href: '#main' })),
+        other: replacementFor(click(), link({ href: 'https://www.samaritans.org/' })),
+        tel: replacementFor(click(), link({ href: 'tel:999' })),
+        blank: replacementFor(click(), link({ href: '/cookies', target: '_blank' })),
+        download: replacementFor(click(), link({ href: '/cookies', download: '' })),
+        ctrl: replacementFor(click({ ctrlKey: true }), link({ href: '/cookies' })),
+        middle: replacementFor(click({ button: 1 }), link({ href: '/cookies' })),
+        handled: replacementFor(click({ defaultPrevented: true }), link({ href: '/cookies' })),
+        exit: replacementFor(click(), link({ href: '/', 'data-quick-exit': '' })),
+      };
+    }""")
+    base = live_server.url
+    assert cases == {
+        "same": base + "/cookies", "fragment": base + "/privacy#main", "other": None,
+        "tel": None, "blank": None, "download": None, "ctrl": None, "middle": None,
+        "handled": None, "exit": None}
