@@ -2,7 +2,7 @@
 import json
 
 from flask import Blueprint, current_app, jsonify, request
-from flask_wtf.csrf import generate_csrf
+from flask_wtf.csrf import CSRFError, generate_csrf
 
 from .. import sealing
 from ..errors import api_error
@@ -22,6 +22,13 @@ MAX_REQUEST_BYTES = MAX_ATTACHMENTS * MAX_SEALED_BYTES + 1024 * 1024
 def _no_store(response):
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.errorhandler(CSRFError)
+def csrf_failed(err):
+    # 403 (Flask-WTF says 400): the device fetches a fresh token and tries again.
+    return _no_store(api_error(403, "csrf_failed", "The security token was missing or has "
+                               "expired. Fetch a new one from /api/csrf and try again.")[0]), 403
 
 
 @bp.get("/csrf")

@@ -51,8 +51,15 @@ class Receipt:
     created: bool  # False for a replay of a report already stored
 
     def as_dict(self):
-        return {"reference": self.reference,
-                "received_at": self.received_at.isoformat().replace("+00:00", "Z")}
+        return {"reference": self.reference, "received_at": _utc(self.received_at)
+                .isoformat(timespec="seconds").replace("+00:00", "Z")}
+
+
+def _utc(when):
+    # SQLite hands back naive datetimes; they were stored in UTC.
+    if when.tzinfo is None:
+        return when.replace(tzinfo=datetime.timezone.utc)
+    return when.astimezone(datetime.timezone.utc)
 
 
 def new_reference():
@@ -166,10 +173,7 @@ def _existing(key, fp):
         raise Rejected(422, "idempotency_conflict",
                        "This Idempotency-Key was already used for a different report. "
                        "Make a new key for a new report.")
-    received = row.received_at
-    if received.tzinfo is None:  # SQLite gives naive UTC back
-        received = received.replace(tzinfo=datetime.timezone.utc)
-    return Receipt(row.reference, received, created=False)
+    return Receipt(row.reference, _utc(row.received_at), created=False)
 
 
 def receive(key, created_at, envelope, attachment_blobs=()):
