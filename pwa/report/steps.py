@@ -20,7 +20,7 @@ ATTACHMENT_TYPES = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "Web
                     "image/gif": "GIF"}
 MAX_CONTACTS = 20
 
-PHONE_PATTERN = r"^\+?[0-9][0-9 ()-]{8,18}[0-9]$"
+PHONE_PATTERN = r"^\+?[(]?[0-9][0-9 ()-]{8,18}[0-9]$"
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
 YES_NO = (("yes", "Yes"), ("no", "No"))
@@ -275,6 +275,10 @@ def rules():
         "under_18": list(UNDER_18),
         # Field names of repeated rows in errors and markup: contacts-<i>-kind / -value.
         "row_field_format": "{list}-{index}-{field}",
+        # Text is trimmed before "required" and "pattern" are tested (not for max_length).
+        "trim": True,
+        # Patterns are written to mean the same in Python's re.fullmatch and JavaScript's
+        # new RegExp(pattern).test(value).
     }
 
 
