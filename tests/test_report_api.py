@@ -269,3 +269,18 @@ def test_openapi_lists_every_api_route(app, client):
     for code in ("idempotency_key_missing", "idempotency_conflict", "in_progress",
                  "sealed_invalid", "attachment_invalid", "rate_limited", "csrf_failed"):
         assert code in codes
+
+
+def test_lock_timeout_answers_409_in_progress_and_leaves_no_files(app, client, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    def locked():
+        raise OperationalError("INSERT", {}, Exception("database is locked"))
+
+    with app.app_context():
+        monkeypatch.setattr(db.session, "commit", locked)
+    response = post_report(client, app, images=[png_bytes()])
+    assert response.status_code == 409
+    assert response.get_json()["error"]["code"] == "in_progress"
+    import os
+    assert os.listdir(app.config["ATTACHMENT_DIR"]) == []

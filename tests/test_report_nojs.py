@@ -250,3 +250,27 @@ def test_report_page_is_cacheable_and_holds_no_token(client):
 @pytest.mark.parametrize("url", ["/report/danger", "/report/check", "/report/sent"])
 def test_step_pages_are_not_stored(client, url):
     assert client.get(url).headers["Cache-Control"] == "no-store"
+
+
+def test_session_cookie_is_strict_and_http_only(client):
+    form = Form(client)
+    form.get("/report/danger")
+    response = form.post("/report/danger", {"in_danger": "no"})
+    cookie = response.headers.get("Set-Cookie") or ""
+    assert "SameSite=Strict" in cookie and "HttpOnly" in cookie
+
+
+def test_clean_command_removes_expired_progress_and_orphans(app, runner):
+    import os
+    import time
+    folder = app.config["ATTACHMENT_DIR"]
+    os.makedirs(folder, exist_ok=True)
+    orphan = os.path.join(folder, "0" * 32 + ".sealed")
+    with open(orphan, "wb") as handle:
+        handle.write(b"{}")
+    old = time.time() - 7200
+    os.utime(orphan, (old, old))
+    result = runner.invoke(args=["report", "clean"])
+    assert result.exit_code == 0, result.output
+    assert "1 orphaned file" in result.output
+    assert not os.path.exists(orphan)

@@ -23,7 +23,7 @@ from . import attachments as files
 from . import progress as progress_mod
 from . import steps, store
 
-bp = Blueprint("report", __name__, url_prefix="/report")
+bp = Blueprint("report", __name__, url_prefix="/report", cli_group="report")
 
 SENT_KEY = "report_sent"
 # Pages that carry nothing per session and may be cached (by flask-caching and the worker).
@@ -236,3 +236,14 @@ def discard():
     """Delete the progress (from the check page, or "start again")."""
     progress_mod.discard()
     return redirect(url_for("report.start"))
+
+
+@bp.cli.command("clean")
+def clean_command():
+    """Delete expired no-JS progress and orphaned sealed files (run from cron hourly)."""
+    import click
+
+    expired = progress_mod.cleanup_expired()
+    orphans = progress_mod.remove_orphan_files()
+    click.echo(f"Removed {expired} expired report(s) in progress and {orphans} orphaned "
+               "file(s).")

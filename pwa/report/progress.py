@@ -113,3 +113,24 @@ def cleanup_expired(now=None):
     if rows:
         db.session.commit()
     return len(rows)
+
+
+def remove_orphan_files(min_age_seconds=3600):
+    """Delete sealed files no report or progress refers to (left by a crash between writing
+    a file and committing its row). Young files are left alone: they may be mid-request."""
+    import time
+
+    from ..models import Attachment
+
+    app = current_app._get_current_object()
+    folder = files.directory(app)
+    known = set(db.session.execute(db.select(Attachment.stored_name)).scalars())
+    for names in db.session.execute(db.select(FormProgress.files)).scalars():
+        known.update(names or [])
+    removed = 0
+    cutoff = time.time() - min_age_seconds
+    for path in folder.glob("*.sealed"):
+        if path.name not in known and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
