@@ -73,6 +73,8 @@ class Config:
         # all report posts (each costs an RSA unseal).
         self.REPORT_RATE_LIMIT = _env("REPORT_RATE_LIMIT", "10 per minute;100 per day")
         self.REPORT_ATTEMPT_LIMIT = _env("REPORT_ATTEMPT_LIMIT", "30 per minute")
+        # Retries of a report already stored, per report (they skip the two above).
+        self.REPORT_REPLAY_LIMIT = _env("REPORT_REPLAY_LIMIT", "60 per minute")
         # Hours a no-JS report in progress is kept after its last change.
         self.REPORT_PROGRESS_HOURS = int(_env("REPORT_PROGRESS_HOURS", "4"))
 

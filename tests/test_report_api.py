@@ -284,3 +284,20 @@ def test_lock_timeout_answers_409_in_progress_and_leaves_no_files(app, client, m
     assert response.get_json()["error"]["code"] == "in_progress"
     import os
     assert os.listdir(app.config["ATTACHMENT_DIR"]) == []
+
+
+def test_replays_of_one_key_are_limited_per_key(make_app):
+    app = make_app(REPORT_REPLAY_LIMIT="2 per minute")
+    client = app.test_client()
+    key = str(uuid.uuid4())
+    codes = [post_report(client, app, key=key).status_code for _ in range(4)]
+    assert codes == [201, 200, 200, 429]
+    assert post_report(client, app).status_code == 201  # other reports are not affected
+
+
+def test_oversized_request_is_413_json(make_app):
+    app = make_app(MAX_CONTENT_LENGTH=2000)
+    client = app.test_client()
+    response = post_report(client, app, images=[png_bytes((64, 64))])
+    assert response.status_code == 413
+    assert response.get_json()["error"]["code"] == "too_large"

@@ -69,18 +69,33 @@ def _attempt_limit():
     return current_app.config.get("REPORT_ATTEMPT_LIMIT", "30 per minute")
 
 
-# Two limits per client address (kept in memory or Redis, never stored with a report):
-# new reports (only a 201 counts, so retries and 409s do not use it up), and all attempts
-# (bounds the unsealing work a client can ask for). A replay of a stored key skips both.
+def _replay_limit():
+    return current_app.config.get("REPORT_REPLAY_LIMIT", "60 per minute")
+
+
+def _not_a_replay():
+    return not _replay_of_stored_report()
+
+
+def _idempotency_key():
+    return "replay:" + request.headers.get("Idempotency-Key", "")
+
+
+# Per client address (kept in memory or Redis, never stored with a report): new reports
+# (only a 201 counts, so failures, retries and 409s do not use it up) and all attempts
+# (bounds the unsealing work a client can ask for). A retry of a report already stored is
+# not held to either, so a device that lost its answer always gets its reference back;
+# those retries are limited per key instead, so a known key is no way around the limits.
 @bp.post("/reports")
 @limiter.limit(_report_limit, deduct_when=lambda r: r.status_code == 201,
                exempt_when=_replay_of_stored_report, scope="report-new")
 @limiter.limit(_attempt_limit, exempt_when=_replay_of_stored_report, scope="report-attempt")
+@limiter.limit(_replay_limit, key_func=_idempotency_key, exempt_when=_not_a_replay,
+               scope="report-replay")
 def create_report():
     key = request.headers.get("Idempotency-Key", "").strip()
     try:
         store.check_key(key)
-        request.max_content_length = MAX_REQUEST_BYTES
         meta, blobs = _read_body()
         receipt = store.receive(key, meta.get("created_at"), meta.get("report"), blobs)
     except store.Rejected as err:

@@ -37,8 +37,14 @@ class StepForm(FlaskForm):
 def init_app(app):
     from ..api import bp as api_bp
 
+    from ..api import MAX_REQUEST_BYTES
+
     app.register_blueprint(bp)
     app.register_blueprint(api_bp)
+    # A cap on every request body, enforced while it is read (CSRFProtect reads the form
+    # before any view runs): a report with its most attachments, sealed, fits.
+    if app.config.get("MAX_CONTENT_LENGTH") is None:
+        app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
     app.jinja_env.globals.update(
         report_step=steps.step, report_steps=steps.STEPS,
         attachment_types=sorted(steps.ATTACHMENT_TYPES),
