@@ -184,6 +184,7 @@ def test_send_with_missing_answers_goes_to_the_first_incomplete_step(client):
     response = form.post("/report/check")
     assert response.status_code == 200
     assert '<a href="#age_band">Select how old you are</a>' in html(response)
+    assert 'action="/report/age?return=check"' in html(response)  # then back to check
 
 
 def test_post_without_csrf_token_is_refused(client):

@@ -13,8 +13,6 @@ from pathlib import Path
 
 from flask import (Blueprint, abort, current_app, jsonify, redirect, render_template, request,
                    session, url_for)
-from flask_wtf import FlaskForm
-
 from .. import answers as answers_mod
 from .. import precache, sealing
 from ..extensions import limiter
@@ -28,10 +26,6 @@ bp = Blueprint("report", __name__, url_prefix="/report", cli_group="report")
 SENT_KEY = "report_sent"
 # Pages that carry nothing per session and may be cached (by flask-caching and the worker).
 CACHEABLE = {"report.start", "report.rules"}
-
-
-class StepForm(FlaskForm):
-    """The CSRF token only: the fields and their rules are the steps' (one source of truth)."""
 
 
 def init_app(app):
@@ -83,16 +77,17 @@ def _report_limit():
     return current_app.config.get("REPORT_RATE_LIMIT", "10 per minute;100 per day")
 
 
-def _render_step(step_id, answers, errors=(), row_count=1, status=200):
+def _render_step(step_id, answers, errors=(), row_count=1, status=200, returning=None):
+    """A step page. Its fields and their rules are the steps' (one source of truth); the form
+    carries Flask-WTF's CSRF token, checked by CSRFProtect on every POST."""
     error_map = {}
     for err in errors:
         error_map.setdefault(err.field, err.message)
     s = steps.step(step_id)
     return render_template(
         "report/step.html", step=s, answers=answers, errors=error_map, error_list=errors,
-        form=StepForm(), nojs=True, row_count=row_count,
-        uploaded=answers.get("attachments") or [],
-        back=_back_url(step_id), returning=_returning(),
+        nojs=True, row_count=row_count, uploaded=answers.get("attachments") or [],
+        back=_back_url(step_id), returning=_returning() if returning is None else returning,
         position=steps.STEP_IDS.index(step_id) + 1, total=len(steps.STEP_IDS)), status
 
 
@@ -118,7 +113,6 @@ def step_page(step_id):
         rows = len(answers.get("contacts") or []) + 1
         return _render_step(step_id, answers, row_count=rows)
 
-    StepForm().validate_on_submit()  # CSRF is checked for every POST by CSRFProtect
     answers.update(steps.from_form(step_id, request.form))
     file_names = progress.files if progress else []
     upload_errors = []
@@ -196,23 +190,23 @@ def check():
         return redirect(url_for("report.step_page", step_id=steps.STEP_IDS[0]))
     answers = progress.answers
     if request.method == "POST":
-        StepForm().validate_on_submit()
         errors = steps.validate(answers)
         if errors:
             first = errors[0].step
-            return _render_step(first, answers, [e for e in errors if e.step == first])
+            return _render_step(first, answers, [e for e in errors if e.step == first],
+                                returning=True)
         try:
             receipt = _send(progress)
         except store.Rejected as err:
             if err.extra.get("step"):
                 error = steps.FieldError(err.extra["step"], err.extra.get("field", ""),
                                          err.extra.get("rule", "invalid"), err.message)
-                return _render_step(error.step, answers, [error])
+                return _render_step(error.step, answers, [error], returning=True)
             raise
         progress_mod.discard(progress.row)
         session[SENT_KEY] = receipt.reference
         return redirect(url_for("report.sent"))
-    return render_template("report/check.html", form=StepForm(), answers=answers,
+    return render_template("report/check.html", answers=answers,
                            rows=answers_mod.describe_by_step(answers),
                            incomplete=steps.first_incomplete_step(answers),
                            nojs=True, errors={})

@@ -275,6 +275,8 @@ def rules():
         "under_18": list(UNDER_18),
         # Field names of repeated rows in errors and markup: contacts-<i>-kind / -value.
         "row_field_format": "{list}-{index}-{field}",
+        # required_if / shown_if: {"field": F, "equals": V or [V, ...]} holds when answer F is
+        # (one of) V; {"field": F, "contains": V} when the list answer F includes V.
         # Text is trimmed before "required" and "pattern" are tested (not for max_length).
         "trim": True,
         # Patterns are written to mean the same in Python's re.fullmatch and JavaScript's
