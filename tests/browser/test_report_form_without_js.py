@@ -1,11 +1,19 @@
 """JavaScript disabled: the report form works online, end to end, in a real Chromium."""
 import re
 
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from pwa.extensions import db
 from pwa.models import Attachment, Report
 from report_support import png_bytes
+
+
+def axe_violations(page):
+    """axe-core's WCAG 2.x A/AA findings (axe is injected by Playwright, not by the page)."""
+    results = Axe().run(page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21aa",
+                                                   "wcag22aa"]})
+    return [(v["id"], [n["target"] for n in v["nodes"]]) for v in results.response["violations"]]
 
 
 def test_report_without_javascript(new_context, live_server, live_app, tmp_path):
@@ -66,3 +74,18 @@ def test_report_without_javascript(new_context, live_server, live_app, tmp_path)
         assert report.reference == reference and report.under_18
         assert db.session.query(Attachment).count() == 1
     assert [m for m in messages if "Content Security Policy" in m] == []
+
+
+def test_step_pages_with_errors_pass_axe(page, live_server):
+    """The no-JS pages, in their error state (axe needs JavaScript, so this context has it;
+    the step pages load no script of their own)."""
+    page.goto(live_server.url + "/report/contact")
+    page.get_by_role("radio", name="By phone").check()
+    page.get_by_label("Phone number").fill("12")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("link", name="Enter your name")).to_be_visible()
+    assert axe_violations(page) == []
+    page.goto(live_server.url + "/report/about-them")
+    page.get_by_role("button", name="Add another detail").click()
+    expect(page.get_by_label("Detail", exact=True)).to_have_count(2)
+    assert axe_violations(page) == []
