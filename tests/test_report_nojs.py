@@ -9,7 +9,7 @@ import pytest
 from pwa import sealing
 from pwa.extensions import db
 from pwa.models import Attachment, FormProgress, Report
-from report_support import png_bytes
+from report_support import jpeg_bytes, png_bytes
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -275,3 +275,17 @@ def test_clean_command_removes_expired_progress_and_orphans(app, runner):
     assert result.exit_code == 0, result.output
     assert "1 orphaned file" in result.output
     assert not os.path.exists(orphan)
+
+
+def test_uploaded_screenshot_can_be_removed(app, client):
+    import os
+    form = Form(client)
+    form.get("/report/evidence")
+    form.post("/report/evidence", {"attachments": [(io.BytesIO(png_bytes()), "first.png"),
+                                                   (io.BytesIO(jpeg_bytes()), "second.jpg")]})
+    page = html(form.get("/report/evidence"))
+    assert "first.png" in page and "second.jpg" in page
+    assert len(os.listdir(app.config["ATTACHMENT_DIR"])) == 2
+    page = html(form.post("/report/evidence", {"remove_attachment": "0"}))
+    assert "first.png" not in page and "second.jpg" in page
+    assert len(os.listdir(app.config["ATTACHMENT_DIR"])) == 1

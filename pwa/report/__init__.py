@@ -151,7 +151,7 @@ def _take_uploads(answers, file_names):
     errors = []
     remove = request.form.get("remove_attachment")
     if remove is not None:
-        i = _int(remove, -1) if remove.isdigit() else -1
+        i = int(remove) if remove.isdigit() else -1
         if 0 <= i < len(file_names):
             files.remove(current_app._get_current_object(), [file_names[i]])
             del file_names[i]
