@@ -110,7 +110,7 @@ def step_page(step_id):
     progress = progress_mod.load()
     answers = dict(progress.answers) if progress else {}
     if request.method == "GET":
-        rows = len(answers.get("contacts") or []) + 1
+        rows = min(len(answers.get("contacts") or []) + 1, steps.MAX_CONTACTS)
         return _render_step(step_id, answers, row_count=rows)
 
     answers.update(steps.from_form(step_id, request.form))
