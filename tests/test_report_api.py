@@ -3,12 +3,10 @@ import json
 import re
 import uuid
 
-import pytest
-
 from pwa import sealing
 from pwa.extensions import db
 from pwa.models import Attachment, Report
-from report_support import (csrf_token, full_answers, jpeg_bytes, png_bytes, post_report,
+from report_support import (full_answers, jpeg_bytes, png_bytes, post_report,
                             seal_bytes, seal_json)
 
 REFERENCE = re.compile(r"^SX-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}$")
