@@ -1,0 +1,34 @@
+"""Offline use and installing: the manifest and the service worker, served from the root.
+
+The worker (service_worker/sw.js) keeps every page and file listed by precache_list.py and
+serves them with no connection; see the README's "Offline and install".
+"""
+import json
+
+from flask import Blueprint, current_app, make_response, request
+
+from ..site import force
+from . import manifest, worker
+
+bp = Blueprint("offline_app", __name__)
+
+
+def _revalidated(body, content_type):
+    # no-cache: the browser always asks, and an unchanged file costs a 304.
+    response = make_response(body)
+    response.headers["Content-Type"] = content_type
+    response.headers["Cache-Control"] = "no-cache"
+    response.add_etag()
+    return response.make_conditional(request)
+
+
+@bp.get("/manifest.webmanifest")
+def web_manifest():
+    data = manifest.build(force(), current_app.extensions["assets"].url)
+    return _revalidated(json.dumps(data, indent=1), "application/manifest+json")
+
+
+@bp.get("/sw.js")
+def service_worker():
+    # Served from the root so its scope is the whole site.
+    return _revalidated(worker.current(current_app)["body"], "text/javascript; charset=utf-8")

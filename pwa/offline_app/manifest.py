@@ -1,0 +1,36 @@
+"""The web app manifest, built from the force file so a force rebrands by configuration."""
+
+# (file in static/icons, sizes, purpose); made by scripts/make_icons.py from one drawing.
+ICONS = [
+    ("icons/icon-192.png", "192x192", "any"),
+    ("icons/icon-512.png", "512x512", "any"),
+    ("icons/icon-maskable-192.png", "192x192", "maskable"),
+    ("icons/icon-maskable-512.png", "512x512", "maskable"),
+]
+# The splash screen shows this behind the icon; the pages' own light background.
+BACKGROUND = "#ffffff"
+
+
+def build(force, asset_url):
+    """The manifest as a dict. `asset_url` gives each icon its content-hashed URL, so a
+    redrawn icon changes the manifest and with it the service worker's version."""
+    return {
+        "id": "/",
+        # The home-screen label is the force's short name: it gives nothing away to someone
+        # glancing at the phone.
+        "name": f"{force.short_name}: sextortion help",
+        "short_name": force.short_name,
+        "description": "Help and advice if someone is threatening to share intimate images "
+                       f"of you, from {force.name}.",
+        "lang": "en-GB",
+        "dir": "ltr",
+        "start_url": "/",
+        "scope": "/",
+        "display": "standalone",
+        "theme_color": force.theme_color,
+        "background_color": BACKGROUND,
+        "icons": [
+            {"src": asset_url(path), "sizes": sizes, "type": "image/png", "purpose": purpose}
+            for path, sizes, purpose in ICONS
+        ],
+    }

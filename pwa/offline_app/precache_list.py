@@ -1,0 +1,62 @@
+"""The list of what the service worker keeps for offline use, built from the app itself.
+
+One source of truth: the site pages, every advice page, the pages other features register
+(pwa/precache.py), the manifest and every static file. Each entry is versioned by a hash of
+its content: static files by the hash already in their URL (`?v=`), pages and the manifest by
+a hash of the body the app renders for them. Rendering every page once costs a few
+milliseconds per page and is done once per process (the content only changes with a
+restart), and unlike a version computed from the inputs it catches every change, whatever a
+page is made from.
+"""
+import hashlib
+
+from .. import precache
+
+SITE_PAGES = ["/", "/offline", "/cookies", "/privacy"]
+MANIFEST_URL = "/manifest.webmanifest"
+
+
+class PrecacheError(RuntimeError):
+    """A registered page cannot be kept offline (it needs a session or is per-visitor)."""
+
+
+def page_paths(app):
+    """Every page the worker keeps, in order, without repeats."""
+    paths = SITE_PAGES + [f"/advice/{slug}" for slug in app.extensions["advice"]]
+    paths += precache.registered_pages(app)
+    return list(dict.fromkeys(paths))
+
+
+def content_hash(data):
+    return hashlib.sha256(data).hexdigest()[:12]
+
+
+def _render(client, path):
+    # https: in production Talisman would redirect plain http. No cookies: what the worker
+    # caches is what any first-time visitor gets.
+    response = client.get(path, base_url="https://localhost")
+    if response.status_code != 200:
+        raise PrecacheError(f"{path} answered {response.status_code}; only pages that load "
+                            "without a session can be kept offline")
+    if "no-store" in response.headers.get("Cache-Control", ""):
+        raise PrecacheError(f"{path} is Cache-Control: no-store (it holds something per "
+                            "visitor, such as a CSRF token) and must not be kept offline")
+    return response.get_data()
+
+
+def build(app):
+    """[{"url": ..., "revision": ...}]: revision is None where the URL carries the hash."""
+    client = app.test_client()
+    entries = [{"url": path, "revision": content_hash(_render(client, path))}
+               for path in page_paths(app) + [MANIFEST_URL]]
+    assets = app.extensions["assets"]
+    with app.test_request_context():
+        entries += [{"url": assets.url(name), "revision": None} for name in sorted(assets.hashes)]
+    return entries
+
+
+def worker_script_urls(app):
+    """Hashed URLs of the classic scripts the worker loads with importScripts."""
+    assets = app.extensions["assets"]
+    with app.test_request_context():
+        return [assets.url(name) for name in precache.worker_scripts(app)]

@@ -1,0 +1,190 @@
+/* The service worker: every advice page, the helplines and the report form, offline.
+ *
+ * Plain JavaScript, no build step. pwa/offline_app serves it at /sw.js (root scope) and
+ * replaces the CONFIG line with the version, the precache list (built from the app: pages,
+ * manifest, static files, each versioned by a hash of its content) and the scripts other
+ * features run in the worker. Any content change changes these bytes, so the browser
+ * installs a new version. README: "Offline and install".
+ */
+'use strict';
+
+const CONFIG = {"version": "dev", "precache": [], "scripts": []};
+
+// Other features' classic scripts (the report outbox and its `sync` listener). They must
+// be imported at top level, during the worker's first evaluation.
+if (CONFIG.scripts.length) importScripts(...CONFIG.scripts);
+
+const PREFIX = 'sx-precache-';
+const CACHE = PREFIX + CONFIG.version;
+const NETWORK_TIMEOUT_MS = 3000; // then a cached page wins: a weak signal is not a wait
+const OFFLINE_PAGE = '/offline';
+const REPORT_PAGE = '/report/';
+const NEVER_CACHED = ['/api/', '/officers/']; // not intercepted at all
+
+const absolute = (path) => new URL(path, self.location.origin).href;
+
+// The cache key of each listed URL. A static file's URL already carries its content hash;
+// a page's key adds its revision, so an unchanged page is copied from the previous
+// version's cache at install instead of being downloaded again.
+function cacheKey(entry) {
+  const url = new URL(entry.url, self.location.origin);
+  if (entry.revision) url.searchParams.set('__sx', entry.revision);
+  return url.href;
+}
+const KEYS = new Map(CONFIG.precache.map((entry) => [absolute(entry.url), cacheKey(entry)]));
+
+const noStore = (response) => /no-store/.test(response.headers.get('Cache-Control') || '');
+
+// A redirected response cannot answer a navigation; keep only its body and headers.
+const clean = (response) => (response.redirected ? new Response(response.body, response) : response);
+
+async function precache() {
+  const cache = await caches.open(CACHE);
+  await Promise.all(CONFIG.precache.map(async (entry) => {
+    const key = cacheKey(entry);
+    if (await cache.match(key)) return;
+    const previous = await caches.match(key); // the same revision, kept by an older version
+    if (previous) return cache.put(key, previous);
+    // Pages bypass the HTTP cache; a hashed file in it is the right content by definition.
+    const response = await fetch(entry.url, {
+      cache: entry.revision ? 'reload' : 'default', credentials: 'same-origin',
+    });
+    if (!response.ok) throw new Error(`precache: ${entry.url} answered ${response.status}`);
+    return cache.put(key, clean(response));
+  }));
+}
+
+async function removeOldVersions() {
+  for (const name of await caches.keys()) {
+    if (name.startsWith(PREFIX) && name !== CACHE) await caches.delete(name);
+  }
+  const cache = await caches.open(CACHE);
+  const listed = new Set(KEYS.values());
+  for (const request of await cache.keys()) {
+    if (!listed.has(request.url)) await cache.delete(request);
+  }
+}
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(precache());
+});
+
+self.addEventListener('activate', (event) => {
+  // Claim: the first visit's page works offline without a reload. An update only gets
+  // here when the person tapped "Update now", at a navigation, or with every tab closed.
+  event.waitUntil(removeOldVersions().then(() => self.clients.claim()));
+});
+
+self.addEventListener('message', (event) => {
+  if (event.data && event.data.type === 'SKIP_WAITING') self.skipWaiting();
+});
+
+async function cached(key) {
+  if (!key) return undefined;
+  const cache = await caches.open(CACHE);
+  return cache.match(key);
+}
+
+// Keep a fresh copy of a listed URL, unless it is per-visitor (no-store: a CSRF token).
+async function store(key, response) {
+  if (!key || !response.ok || response.redirected || noStore(response)) return;
+  const cache = await caches.open(CACHE);
+  await cache.put(key, response);
+}
+
+async function offlineFallback(url) {
+  if (url.pathname.startsWith(REPORT_PAGE)) {
+    const report = await cached(KEYS.get(absolute(REPORT_PAGE)));
+    if (report) return report;
+  }
+  return (await cached(KEYS.get(absolute(OFFLINE_PAGE)))) || Response.error();
+}
+
+// A waiting version takes over at a navigation, unless a tab is in the report form:
+// never in the middle of a report. The page being opened comes from the network either way.
+async function promoteWaitingVersion() {
+  const waiting = self.registration.waiting;
+  if (!waiting) return;
+  const windows = await self.clients.matchAll({ type: 'window' });
+  if (windows.some((client) => new URL(client.url).pathname.startsWith(REPORT_PAGE))) return;
+  waiting.postMessage({ type: 'SKIP_WAITING' });
+}
+
+const timeout = (ms) => new Promise((resolve) => setTimeout(resolve, ms, 'timeout'));
+
+// Network first with a short timeout: fresh online, the cached copy when the network is
+// slow or absent, the offline page (with the helplines) for anything not kept.
+async function navigate(event, url) {
+  const exactKey = KEYS.get(url.href);
+  const page = new URL(url.href);
+  page.search = '';
+  const key = exactKey || KEYS.get(page.href); // ?anything still finds the page offline
+  const network = fetch(event.request);
+  // Registered first, so it clones the response before the page reads it; it also keeps
+  // the worker alive to finish the download when the cached copy answered first.
+  event.waitUntil(network
+    .then((response) => store(exactKey, response.clone()))
+    .catch(() => null)
+    .then(() => (url.pathname.startsWith(REPORT_PAGE) ? null : promoteWaitingVersion())));
+  const copy = cached(key);
+  try {
+    const first = await Promise.race([network, timeout(NETWORK_TIMEOUT_MS)]);
+    if (first === 'timeout') return (await copy) || (await network);
+    if (first.status >= 500) return (await copy) || first;
+    return first;
+  } catch (err) {
+    return (await copy) || offlineFallback(url);
+  }
+}
+
+// Hashed static files never change under a URL: the cache answers, the network fills gaps.
+async function cacheFirst(request, key) {
+  const hit = await cached(key);
+  if (hit) return hit;
+  const response = await fetch(request);
+  await store(key, response.clone());
+  return response;
+}
+
+// Other listed files (the manifest): fresh when possible, the kept copy offline.
+async function networkFirst(request, key) {
+  try {
+    const response = await fetch(request);
+    await store(key, response.clone());
+    return response;
+  } catch (err) {
+    return (await cached(key)) || Response.error();
+  }
+}
+
+// A form sent with no connection (the no-JavaScript report form): the offline page, with
+// the helplines, instead of the browser's error; Back still has what was typed.
+async function sendForm(request) {
+  try {
+    return await fetch(request);
+  } catch (err) {
+    return (await cached(KEYS.get(absolute(OFFLINE_PAGE)))) || Response.error();
+  }
+}
+
+self.addEventListener('fetch', (event) => {
+  const { request } = event;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  if (NEVER_CACHED.some((prefix) => url.pathname.startsWith(prefix))) return;
+  if (request.method !== 'GET') {
+    if (request.mode === 'navigate') event.respondWith(sendForm(request));
+    return;
+  }
+  if (request.mode === 'navigate') {
+    event.respondWith(navigate(event, url));
+    return;
+  }
+  const key = KEYS.get(url.href);
+  if (!key) return; // not ours to keep: the browser fetches it as usual
+  if (url.pathname.startsWith('/static/') && url.searchParams.has('v')) {
+    event.respondWith(cacheFirst(request, key));
+  } else {
+    event.respondWith(networkFirst(request, key));
+  }
+});
