@@ -2,6 +2,8 @@
  *
  * A classic script with no import/export, so pages can `import './outbox-core.js'` for its side
  * effect and the service worker can importScripts() it. It defines globalThis.sxOutbox.
+ * Pages load it with <script defer src="…?v=hash"> (base.html) and it starts itself there;
+ * the service worker answers only versioned static URLs offline, so no module imports it.
  *
  * IndexedDB `sx-outbox`: `outbox` (sealed envelopes only, keyed by the report's idempotency
  * key), `sent` (reference and date only), `drafts` (answers in progress, only with consent).
@@ -382,6 +384,9 @@
       discard: function () { return withStores(['drafts'], 'readwrite', function (s) { s.clear(); }); },
     },
   };
+
+  // In a page: start the triggers now (pages load this file with a plain script tag).
+  if (!inWorker && typeof document !== 'undefined') start();
 
   // In the service worker: deliver when Background Sync fires. A rejected promise asks the
   // browser to fire the sync again later, so reject while something retryable is left.
