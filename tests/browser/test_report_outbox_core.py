@@ -116,7 +116,8 @@ def test_two_tabs_going_online_send_an_entry_once(browser_context, page, live_se
     browser_context.set_offline(True)
     page.evaluate(ENQUEUE, [jwk, "key-tabs", 0])
     # Both tabs see `online` at once; one sends, and its request is held unanswered.
-    with page.expect_request("**/api/reports") as first:
+    with browser_context.expect_event(
+            "request", lambda r: r.url.endswith("/api/reports")) as first:
         browser_context.set_offline(False)
     sender = first.value.frame.page
     idle = other if sender is page else page
