@@ -359,7 +359,13 @@
     document.addEventListener('visibilitychange', function () {
       if (document.visibilityState === 'visible') deliverAll().catch(function () {});
     });
-    count().then(function (n) {
+    // Don't create the database on a page view: someone who never reported leaves none.
+    var exists = indexedDB.databases
+      ? indexedDB.databases().then(function (dbs) {
+        return dbs.some(function (d) { return d.name === DB_NAME; });
+      })
+      : Promise.resolve(true);
+    exists.then(function (yes) { return yes ? count() : 0; }).then(function (n) {
       if (n) { registerSync(); deliverAll().catch(function () {}); }
     }).catch(function () { /* storage unavailable (private mode): nothing queued */ });
   }

@@ -98,7 +98,7 @@ async function start(form) {
         }
       } else if (f.type === 'list') {
         const rows = value || [];
-        while (rowsOf(f.name).length < rows.length) addRow(f.name);
+        while (rowsOf(f.name).length < rows.length && addRow(f.name));
         rowsOf(f.name).forEach((row, i) => {
           row.querySelector('select').value = rows[i]?.kind || row.querySelector('option').value;
           row.querySelector('input').value = rows[i]?.value || '';
@@ -443,8 +443,12 @@ async function start(form) {
     }
     for (const entry of queued) {
       if (entry.status === 'attention') {
-        items.push(el('p', { class: 'callout callout--urgent' },
-          `A report on this phone could not be sent: ${entry.error?.message || 'it was refused'}`));
+        // Refused for good and its answers are no longer in memory: say so, let it go.
+        const remove = el('button', { type: 'button', class: 'button button--secondary' }, 'Delete it from this phone');
+        remove.addEventListener('click', () => sxOutbox.remove(entry.id).then(renderStatus));
+        items.push(el('div', { class: 'callout callout--urgent' },
+          el('p', {}, `A report on this phone could not be sent: ${entry.error?.message || 'it was refused'}`),
+          remove));
       } else {
         items.push(el('p', { class: 'callout', 'data-report-queued': '' }, QUEUED));
       }
