@@ -453,6 +453,15 @@ async function start(form) {
         items.push(el('p', { class: 'callout', 'data-report-queued': '' }, QUEUED));
       }
     }
+    // Sent while this page was closed (by another tab or the worker): the reference is all
+    // that is left of them on the phone, and the person needs it.
+    const shown = new Set(sentHere.values());
+    const earlier = (await sxOutbox.sent()).filter((r) => !shown.has(r.reference));
+    if (earlier.length) {
+      items.push(el('h2', {}, 'Reports sent from this phone'), el('ul', { class: 'report-sent-list' },
+        ...earlier.map((r) => el('li', {}, 'Reference ', el('strong', {}, r.reference),
+          `, sent ${new Date(r.sent_at).toLocaleString('en-GB', { dateStyle: 'long', timeStyle: 'short' })}`))));
+    }
     const again = el('button', { type: 'button', class: 'button button--secondary', 'data-report-new': '' }, 'Start a new report');
     again.addEventListener('click', () => {
       state = fresh();
@@ -493,7 +502,8 @@ async function start(form) {
     saveBox.checked = true;
     for (const id of stepIds) write(id);
     show(state.step);
-  } else if ((await sxOutbox.count().catch(() => 0)) > 0) {
+  } else if ((await sxOutbox.count().catch(() => 0)) > 0 ||
+             (await sxOutbox.sent().catch(() => [])).length > 0) {
     show('sent');
     renderStatus();
   } else {

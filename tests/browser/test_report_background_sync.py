@@ -43,5 +43,11 @@ def test_worker_delivers_on_sync_with_no_page_open(browser_context, page, live_s
         "origin": url, "registrationId": ours()[0]["registrationId"], "tag": "sx-outbox",
         "lastChance": False})
     wait_until(page, lambda: stored(live_app), "the report to be stored")
-    [(_, answers, _)] = stored(live_app)
+    [(reference, answers, _)] = stored(live_app)
     assert answers == expected_answers()
+    # The next time the form is opened, the reference is there; nothing else of the report.
+    page.goto(url + "/report/")
+    expect(page.get_by_role("heading", name="Reports sent from this phone")).to_be_visible()
+    expect(page.get_by_role("listitem").filter(has_text=reference)).to_be_visible()
+    page.get_by_role("button", name="Start a new report").click()
+    expect(page.get_by_role("heading", name="Are you in danger right now?")).to_be_focused()
