@@ -400,7 +400,9 @@
     self.addEventListener('sync', function (event) {
       if (event.tag !== SYNC_TAG) return;
       event.waitUntil(deliverAll().then(function (results) {
-        var left = Object.keys(results || {}).some(function (id) { return results[id] === 'retry'; });
+        var left = !results || results.pending || Object.keys(results).some(function (id) {
+          return results[id] === 'retry' || results[id] === 'waiting';
+        });
         if (left) throw new Error('outbox: some reports wait for a retry');
       }));
     });

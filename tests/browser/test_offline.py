@@ -29,6 +29,15 @@ def h1_of(app, path):
     return " ".join(html.unescape(re.sub(r"<[^>]+>", "", text)).split())
 
 
+def wait_for_caches(page, names):
+    """Wait until the cache names are exactly `names`. (wait_for_function does not await a
+    promise, so each poll starts a read and tests the one before.)"""
+    page.wait_for_function("""(names) => {
+        caches.keys().then((keys) => { window.__sxCacheNames = keys.join(); });
+        return window.__sxCacheNames === names;
+    }""", arg=names)
+
+
 def cache_names(page):
     return page.evaluate("caches.keys()")
 
@@ -136,7 +145,7 @@ def test_changed_content_installs_a_new_version_on_tap_or_at_the_next_navigation
     with page.expect_navigation():
         page.get_by_role("button", name="Update now").click()
     wait_until_controlled(page)
-    page.wait_for_function(f"async () => (await caches.keys()).join() === 'sx-precache-{second}'")
+    wait_for_caches(page, f"sx-precache-{second}")
     browser_context.set_offline(True)
     page.goto(url + "/advice/already-paid")
     expect(page.get_by_role("heading", level=1)).to_have_text("If you have paid already")
@@ -148,7 +157,7 @@ def test_changed_content_installs_a_new_version_on_tap_or_at_the_next_navigation
     expect(page.get_by_role("status")).to_contain_text("A new version is ready")
     page.get_by_role("link", name="Privacy").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(h1_of(site.app, "/privacy"))
-    page.wait_for_function(f"async () => (await caches.keys()).join() === 'sx-precache-{third}'")
+    wait_for_caches(page, f"sx-precache-{third}")
     browser_context.set_offline(True)
     page.goto(url + "/advice/already-paid")
     expect(page.get_by_role("heading", level=1)).to_have_text("Paid them already?")
