@@ -47,7 +47,7 @@ def main():
     with app.app_context():
         db.create_all()
     client = app.test_client()
-    paths = ["/"] + [f"/advice/{slug}" for slug in app.extensions["advice"]]
+    paths = ["/"] + [f"/advice/{slug}" for slug in app.extensions["advice"]] + ["/report/"]
 
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -4,7 +4,7 @@ import sys
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import assets, cli, config, errors, sealing, security, site
+from . import assets, cli, config, errors, report, sealing, security, site
 from .extensions import cache, compress, csrf, db, limiter, migrate
 
 
@@ -52,6 +52,7 @@ def _build(config_object):
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(advice_bp)
+    report.init_app(app)  # the form under /report/ and its API under /api/
     app.register_blueprint(offline_app_bp)
     cli.init_app(app)
     return app

@@ -1,27 +1,59 @@
 """A report's answers: the plaintext that is sealed on the device.
 
-The report feature owns the schema and validation; this module is how other features (the
-officers' dashboard, exports) turn answers into (question, answer) pairs for people to read.
+The report feature owns the schema and validation (pwa/report/steps.py); this module is how
+other features (the officers' dashboard, exports, the form's "Check your answers") turn
+answers into (question, answer) pairs for people to read, with the form's own labels.
 """
 
 
 def describe(answers):
-    """Return [(question, answer text)] for display, in the form's order.
+    """Return [(question, answer text)] for display, in the form's order. Keys the form does
+    not know (a newer device, say) follow, humanised, so nothing sent is hidden."""
+    return [(question, text) for _, question, text in describe_by_step(answers)]
 
-    Generic fallback: keys humanised, lists joined. The report feature replaces this with
-    its step definitions' labels.
-    """
-    rows = []
-    for key, value in (answers or {}).items():
-        if key in ("v",):
+
+def describe_by_step(answers):
+    """Return [(step id, question, answer text)] in the form's order; the step id is None for
+    keys the form does not know."""
+    from .report.steps import STEPS, _condition_holds
+
+    answers = answers or {}
+    rows, known = [], {"v"}
+    for step in STEPS:
+        for field in step.fields:
+            known.add(field.name)
+            value = answers.get(field.name)
+            if field.shown_if and not _condition_holds(field.shown_if, answers):
+                continue
+            if field.type == "list":
+                kinds = dict(field.item_fields[0].choices)
+                text = "\n".join(f"{kinds.get(r.get('kind'), r.get('kind'))}: {r.get('value')}"
+                                 for r in (value or []) if isinstance(r, dict)) or "None given"
+            elif field.type == "files":
+                text = "\n".join(str(f.get("name") or "screenshot")
+                                 for f in (value or []) if isinstance(f, dict)) or "None"
+            elif field.type == "multi":
+                text = ", ".join(field.choice_label(v) for v in (value or [])) or "Not answered"
+            elif field.type == "choice":
+                text = field.choice_label(value) if value else "Not answered"
+            else:
+                text = _text(value) or ("Not answered" if field.required else "Not given")
+            rows.append((step.id, _question(field), text))
+    for key, value in answers.items():
+        if key in known:
             continue
         label = key.replace("_", " ").capitalize()
         if isinstance(value, list):
             text = "\n".join(_text(v) for v in value) or "None given"
         else:
             text = _text(value)
-        rows.append((label, text))
+        rows.append((None, label, text))
     return rows
+
+
+def _question(field):
+    # "(optional)" helps while filling in; it is noise when reading the answers.
+    return field.label.replace(" (optional)", "")
 
 
 def _text(value):

@@ -24,7 +24,8 @@ class Config:
     # Sessions: only essential cookies, never readable by scripts.
     SESSION_COOKIE_NAME = "session"
     SESSION_COOKIE_HTTPONLY = True
-    SESSION_COOKIE_SAMESITE = "Lax"
+    # Strict: the cookie is only ever needed on our own pages (the no-JS form, officers).
+    SESSION_COOKIE_SAMESITE = "Strict"
     SESSION_COOKIE_SECURE = False
     FORCE_HTTPS = False
     HSTS = False
@@ -71,6 +72,14 @@ class Config:
         self.ATTACHMENT_DIR = _env("ATTACHMENT_DIR", str(INSTANCE / "attachments"))
         # Days a report is kept after it is closed; then the retention command deletes it.
         self.REPORT_RETENTION_DAYS = int(_env("REPORT_RETENTION_DAYS", "365"))
+        # New reports per client address (a replay of a stored report is never limited), and
+        # all report posts (each costs an RSA unseal).
+        self.REPORT_RATE_LIMIT = _env("REPORT_RATE_LIMIT", "10 per minute;100 per day")
+        self.REPORT_ATTEMPT_LIMIT = _env("REPORT_ATTEMPT_LIMIT", "30 per minute")
+        # Retries of a report already stored, per report (they skip the two above).
+        self.REPORT_REPLAY_LIMIT = _env("REPORT_REPLAY_LIMIT", "60 per minute")
+        # Hours a no-JS report in progress is kept after its last change.
+        self.REPORT_PROGRESS_HOURS = int(_env("REPORT_PROGRESS_HOURS", "4"))
 
 
 class DevelopmentConfig(Config):

@@ -52,3 +52,25 @@ class Attachment(db.Model):
     size = db.Column(db.Integer, nullable=False)  # of the sealed file
 
     report = db.relationship("Report", back_populates="attachments")
+
+
+class FormProgress(db.Model):
+    """A no-JavaScript report in progress, kept here rather than in the session cookie
+    (a signed cookie, readable by whoever holds the browser, and limited to about 4 KB).
+
+    The session holds only the random id. The answers are sealed to the force's public key
+    like a sent report; screenshots are sealed to disk at once, under random names listed in
+    `files` (the file names people gave them are inside the sealed answers). Rows older than
+    REPORT_PROGRESS_HOURS are deleted with their files.
+    """
+
+    __tablename__ = "form_progress"
+
+    id = db.Column(db.String(64), primary_key=True)  # random, kept in the session
+    # Made when the report is started, so a double "Send report" stores one report.
+    idempotency_key = db.Column(db.String(64), nullable=False)
+    sealed = db.Column(db.LargeBinary, nullable=False)  # the answers so far, sealed
+    files = db.Column(db.JSON, nullable=False, default=list)  # sealed uploads, in order
+    created_at = db.Column(db.DateTime(timezone=True), nullable=False, default=utcnow)
+    updated_at = db.Column(db.DateTime(timezone=True), nullable=False, default=utcnow,
+                           index=True)

@@ -1,0 +1,82 @@
+"""How long the server takes to receive one report (unseal, validate, check images, store).
+
+    .venv/bin/python bench/report_receive.py [N]
+
+Prints the median and 95th percentile of N posts (default 30) through the test client on a
+SQLite file: a text-only report, and one with two 1 MB-ish screenshots.
+"""
+import io
+import json
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+from PIL import Image
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
+from pwa import create_app, sealing  # noqa: E402
+from pwa.config import TestingConfig  # noqa: E402
+from pwa.extensions import db  # noqa: E402
+from report_support import full_answers  # noqa: E402
+
+
+def screenshot(seed):
+    img = Image.effect_noise((1080, 1000), 60 + seed).convert("RGB")
+    out = io.BytesIO()
+    img.save(out, "JPEG", quality=90)
+    return out.getvalue()
+
+
+def main(n):
+    folder = Path(tempfile.mkdtemp())
+    sealing.write_private_key(folder / "key.pem")
+    config = TestingConfig()
+    config.SQLALCHEMY_DATABASE_URI = f"sqlite:///{folder / 'bench.sqlite'}"
+    config.REPORT_KEY_FILE = str(folder / "key.pem")
+    config.ATTACHMENT_DIR = str(folder / "attachments")
+    config.WTF_CSRF_ENABLED = False
+    config.REPORT_RATE_LIMIT = config.REPORT_ATTEMPT_LIMIT = "100000 per minute"
+    app = create_app(config)
+    with app.app_context():
+        db.create_all()
+    public = app.extensions["keyring"].current.public_key()
+    client = app.test_client()
+    images = [screenshot(1), screenshot(2)]
+
+    def post(with_images):
+        answers = full_answers()
+        blobs = []
+        if with_images:
+            answers["attachments"] = [{"name": f"s{i}.jpg", "type": "image/jpeg",
+                                       "size": len(b)} for i, b in enumerate(images)]
+            blobs = [json.dumps(sealing.seal(b, public)).encode() for b in images]
+        meta = {"created_at": "2026-11-24T10:00:00Z",
+                "report": sealing.seal(json.dumps(answers).encode(), public)}
+        headers = {"Idempotency-Key": str(uuid.uuid4())}
+        start = time.perf_counter()
+        if blobs:
+            response = client.post("/api/reports", headers=headers,
+                                   content_type="multipart/form-data",
+                                   data={"meta": json.dumps(meta), "attachment": [
+                                       (io.BytesIO(b), "a.sealed") for b in blobs]})
+        else:
+            response = client.post("/api/reports", headers=headers, json=meta)
+        elapsed = time.perf_counter() - start
+        assert response.status_code == 201, response.get_json()
+        return elapsed * 1000
+
+    for label, with_images in (("text only", False),
+                               (f"2 screenshots ({sum(map(len, images)) // 1024} KB)", True)):
+        times = sorted(post(with_images) for _ in range(n))
+        p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
+        print(f"POST /api/reports, {label}: median {statistics.median(times):.1f} ms, "
+              f"p95 {p95:.1f} ms (n={n})")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 30)

@@ -1,0 +1,130 @@
+"""The JSON API the report form's outbox talks to (documented at /api/openapi.json)."""
+import json
+
+from flask import Blueprint, current_app, jsonify, request
+from flask_wtf.csrf import CSRFError, generate_csrf
+
+from .. import sealing
+from ..errors import api_error
+from ..extensions import db, limiter
+from ..models import Report
+from ..report import store
+from ..report.attachments import MAX_SEALED_BYTES
+from ..report.steps import MAX_ATTACHMENTS
+from . import openapi
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+# The whole request: the report, its meta and the most attachments, sealed (base64 inflates).
+MAX_REQUEST_BYTES = MAX_ATTACHMENTS * MAX_SEALED_BYTES + 1024 * 1024
+
+
+def _no_store(response):
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.errorhandler(CSRFError)
+def csrf_failed(err):
+    # 403 (Flask-WTF says 400): the device fetches a fresh token and tries again.
+    return _no_store(api_error(403, "csrf_failed", "The security token was missing or has "
+                               "expired. Fetch a new one from /api/csrf and try again.")[0]), 403
+
+
+@bp.get("/csrf")
+def csrf_token():
+    """A fresh token for one delivery attempt (and the session cookie it is tied to)."""
+    return _no_store(jsonify(token=generate_csrf()))
+
+
+@bp.get("/report-key")
+def report_key():
+    """The force's public key as a JWK: precached, so a report can be sealed offline."""
+    response = jsonify(sealing.keyring().public_jwk())
+    # Short, so a rotated key reaches devices soon; the service worker refreshes it online.
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@bp.get("/openapi.json")
+def openapi_document():
+    return jsonify(openapi.document())
+
+
+def _replay_of_stored_report():
+    """A retry of a report already stored is answered from the database and must not be
+    refused by the rate limit: the device only wants its reference back."""
+    key = request.headers.get("Idempotency-Key", "")
+    if not key or len(key) > store.MAX_KEY_LENGTH:
+        return False
+    return db.session.execute(
+        db.select(Report.id).where(Report.idempotency_key == key)).first() is not None
+
+
+def _report_limit():
+    return current_app.config.get("REPORT_RATE_LIMIT", "10 per minute;100 per day")
+
+
+def _attempt_limit():
+    return current_app.config.get("REPORT_ATTEMPT_LIMIT", "30 per minute")
+
+
+def _replay_limit():
+    return current_app.config.get("REPORT_REPLAY_LIMIT", "60 per minute")
+
+
+def _not_a_replay():
+    return not _replay_of_stored_report()
+
+
+def _idempotency_key():
+    return "replay:" + request.headers.get("Idempotency-Key", "")
+
+
+# Per client address (kept in memory or Redis, never stored with a report): new reports
+# (only a 201 counts, so failures, retries and 409s do not use it up) and all attempts
+# (bounds the unsealing work a client can ask for). A retry of a report already stored is
+# not held to either, so a device that lost its answer always gets its reference back;
+# those retries are limited per key instead, so a known key is no way around the limits.
+@bp.post("/reports")
+@limiter.limit(_report_limit, deduct_when=lambda r: r.status_code == 201,
+               exempt_when=_replay_of_stored_report, scope="report-new")
+@limiter.limit(_attempt_limit, exempt_when=_replay_of_stored_report, scope="report-attempt")
+@limiter.limit(_replay_limit, key_func=_idempotency_key, exempt_when=_not_a_replay,
+               scope="report-replay")
+def create_report():
+    key = request.headers.get("Idempotency-Key", "").strip()
+    try:
+        store.check_key(key)
+        meta, blobs = _read_body()
+        receipt = store.receive(key, meta.get("created_at"), meta.get("report"), blobs)
+    except store.Rejected as err:
+        return _no_store(api_error(err.status, err.code, err.message, **err.extra)[0]), \
+            err.status
+    response = jsonify(receipt.as_dict())
+    response.status_code = 201 if receipt.created else 200
+    return _no_store(response)
+
+
+def _read_body():
+    """JSON `{"created_at", "report"}`, or multipart with that JSON in part `meta` and one
+    sealed envelope per `attachment` part."""
+    if request.mimetype == "multipart/form-data":
+        meta_text = request.form.get("meta")
+        if meta_text is None and "meta" in request.files:
+            meta_text = request.files["meta"].read().decode("utf-8", "replace")
+        blobs = [part.read() for part in request.files.getlist("attachment")]
+        try:
+            meta = json.loads(meta_text or "")
+        except ValueError:
+            meta = None
+    elif request.is_json:
+        meta = request.get_json(silent=True)
+        blobs = []
+    else:
+        raise store.Rejected(415, "unsupported_type",
+                             "Send JSON, or multipart/form-data when there are attachments.")
+    if not isinstance(meta, dict):
+        raise store.Rejected(400, "bad_request",
+                             "The body must be JSON with created_at and report.")
+    return meta, blobs

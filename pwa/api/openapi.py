@@ -1,0 +1,183 @@
+"""The API's OpenAPI 3.1 document, written by hand.
+
+tests/test_report_api.py checks that every route under /api/ is here and that the error
+codes the code uses are described.
+"""
+from ..report.steps import MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES
+
+ERROR_CODES = {
+    "idempotency_key_missing": "400: no Idempotency-Key header.",
+    "idempotency_key_invalid": "400: the key is longer than 64 characters or not printable "
+                               "ASCII.",
+    "bad_request": "400: the body is not the JSON described here.",
+    "csrf_failed": "403: the X-CSRFToken header is missing or expired; fetch a new token "
+                   "from /api/csrf and try again.",
+    "in_progress": "409: a request with this key is being stored right now; try again "
+                   "later.",
+    "too_large": "413: the request is larger than the report and its attachments can be.",
+    "unsupported_type": "415: send application/json or multipart/form-data.",
+    "invalid": "422: an answer breaks a rule; `field` and `step` say which (the rules are at "
+               "/report/rules.json); `errors` lists every one.",
+    "sealed_invalid": "422: the report envelope does not open with the server's key, or is "
+                      "not a report.",
+    "attachment_invalid": "422: an attachment is not an image we accept (checked by "
+                          "content), too large, too many, or does not match the answers.",
+    "idempotency_conflict": "422: this key was already used for a report with different "
+                            "content.",
+    "rate_limited": "429: too many reports from this address; wait `Retry-After` seconds.",
+}
+
+_ERROR = {
+    "type": "object", "required": ["error"],
+    "properties": {"error": {
+        "type": "object", "required": ["code", "message"],
+        "properties": {
+            "code": {"type": "string", "enum": sorted(ERROR_CODES),
+                     "description": "Stable; see x-error-codes."},
+            "message": {"type": "string", "description": "For people; may change."},
+            "field": {"type": "string", "description": "The answer key (or contacts-<i>-"
+                      "<field> for a row, created_at, report, attachments)."},
+            "step": {"type": "string", "description": "The form step to go back to."},
+            "rule": {"type": "string", "description": "required, invalid, too_long, "
+                     "pattern, too_many, too_large, mismatch."},
+            "index": {"type": "integer", "description": "Which attachment (from 0)."},
+            "errors": {"type": "array", "items": {"type": "object"}},
+        }}},
+}
+
+_ENVELOPE = {
+    "type": "object", "required": ["v", "kid", "alg", "key", "iv", "ct"],
+    "description": "A sealed envelope (pwa/sealing.py): a fresh AES-256-GCM key encrypts the "
+                   "content and is wrapped with RSA-OAEP-256 to the key from "
+                   "/api/report-key. Base64 fields.",
+    "properties": {
+        "v": {"const": 1}, "kid": {"type": "string"},
+        "alg": {"const": "RSA-OAEP-256+A256GCM"},
+        "key": {"type": "string", "contentEncoding": "base64"},
+        "iv": {"type": "string", "contentEncoding": "base64"},
+        "ct": {"type": "string", "contentEncoding": "base64"},
+    },
+}
+
+_META = {
+    "type": "object", "required": ["created_at", "report"],
+    "properties": {
+        "created_at": {"type": "string", "format": "date-time",
+                       "description": "When the person pressed Send, by the device's clock."},
+        "report": {"$ref": "#/components/schemas/Envelope",
+                   "description": "The answers, sealed: UTF-8 JSON {\"v\": 1, \"in_danger\": "
+                                  "..., ...} with the keys of /report/rules.json; with "
+                                  "attachments, `attachments: [{name, type, size}]` in the "
+                                  "order of the attachment parts."},
+    },
+}
+
+_RECEIPT = {
+    "type": "object", "required": ["reference", "received_at"],
+    "properties": {
+        "reference": {"type": "string", "pattern": "^SX-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}$"},
+        "received_at": {"type": "string", "format": "date-time"},
+    },
+}
+
+
+def _error_response(description):
+    return {"description": description,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+
+def document():
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Sextortion help: report API",
+            "version": "1",
+            "description": "How the report form's outbox delivers a sealed report exactly "
+                           "once. No IP address, user agent or other detail of the device is "
+                           "stored with a report.",
+        },
+        "paths": {
+            "/api/csrf": {"get": {
+                "summary": "A fresh CSRF token for one delivery attempt",
+                "description": "Sets the session cookie the token is tied to. Fetch one "
+                               "before each attempt; never store it.",
+                "responses": {"200": {"description": "The token", "headers": {
+                    "Cache-Control": {"schema": {"const": "no-store"}}},
+                    "content": {"application/json": {"schema": {
+                        "type": "object", "required": ["token"],
+                        "properties": {"token": {"type": "string"}}}}}}},
+            }},
+            "/api/report-key": {"get": {
+                "summary": "The force's public key (JWK) to seal reports to",
+                "responses": {"200": {"description": "RSA-OAEP-256 public key with its kid",
+                                      "content": {"application/json": {"schema": {
+                                          "type": "object",
+                                          "required": ["kty", "alg", "kid", "n", "e"],
+                                          "properties": {
+                                              "kty": {"const": "RSA"},
+                                              "alg": {"const": "RSA-OAEP-256"},
+                                              "kid": {"type": "string"},
+                                              "n": {"type": "string"},
+                                              "e": {"type": "string"}}}}}}},
+            }},
+            "/api/reports": {"post": {
+                "summary": "Deliver a sealed report (exactly once per Idempotency-Key)",
+                "description": (
+                    "The same key with the same content returns the original reference "
+                    "(200); with different content, 422 idempotency_conflict. A unique key "
+                    "in the database keeps one report per key under concurrent posts. "
+                    f"Attachments: images only (JPEG, PNG, WebP, GIF), at most "
+                    f"{MAX_ATTACHMENTS}, {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB each "
+                    "before sealing; each part is one sealed envelope (JSON) of the image "
+                    "bytes. Rate limited per client address; a retry of a report already "
+                    "stored is never refused by the limit."),
+                "parameters": [
+                    {"name": "Idempotency-Key", "in": "header", "required": True,
+                     "description": "A random UUID made when the report was started.",
+                     "schema": {"type": "string", "maxLength": 64}},
+                    {"name": "X-CSRFToken", "in": "header", "required": True,
+                     "description": "From GET /api/csrf, fetched for this attempt.",
+                     "schema": {"type": "string"}},
+                ],
+                "requestBody": {"required": True, "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/Meta"}},
+                    "multipart/form-data": {
+                        "schema": {"type": "object", "required": ["meta"], "properties": {
+                            "meta": {"type": "string",
+                                     "description": "The Meta JSON, as text."},
+                            "attachment": {"type": "array", "maxItems": MAX_ATTACHMENTS,
+                                           "items": {"type": "string",
+                                                     "contentMediaType": "application/json",
+                                                     "description": "A sealed envelope of "
+                                                                    "one image."}}}},
+                        "encoding": {"meta": {"contentType": "application/json"}}},
+                }},
+                "responses": {
+                    "201": {"description": "Stored", "content": {"application/json": {
+                        "schema": {"$ref": "#/components/schemas/Receipt"}}}},
+                    "200": {"description": "Already stored under this key: the same receipt",
+                            "content": {"application/json": {"schema": {
+                                "$ref": "#/components/schemas/Receipt"}}}},
+                    "400": _error_response("idempotency_key_missing, idempotency_key_invalid "
+                                           "or bad_request"),
+                    "403": _error_response("csrf_failed"),
+                    "409": _error_response("in_progress: retry later"),
+                    "413": _error_response("too_large"),
+                    "415": _error_response("unsupported_type"),
+                    "422": _error_response("invalid, sealed_invalid, attachment_invalid or "
+                                           "idempotency_conflict: final; show the person"),
+                    "429": {**_error_response("rate_limited"), "headers": {
+                        "Retry-After": {"schema": {"type": "integer"},
+                                        "description": "Seconds to wait."}}},
+                },
+            }},
+            "/api/openapi.json": {"get": {
+                "summary": "This document",
+                "responses": {"200": {"description": "OpenAPI 3.1",
+                                      "content": {"application/json": {}}}},
+            }},
+        },
+        "components": {"schemas": {"Error": _ERROR, "Envelope": _ENVELOPE, "Meta": _META,
+                                   "Receipt": _RECEIPT}},
+        "x-error-codes": ERROR_CODES,
+    }

@@ -1,0 +1,249 @@
+"""The report form: the device-driven page /report/, its rules, and the no-JS step pages.
+
+Two paths, one set of steps (pwa/report/steps.py):
+- With JavaScript, /report/ holds every step and the device runs them, seals the report and
+  delivers it through its outbox to POST /api/reports (pwa/api).
+- Without JavaScript, /report/<step> are ordinary forms (Flask-WTF, CSRF). Progress is kept
+  sealed in the database (pwa/report/progress.py); "Send report" seals the answers on the
+  server and stores them through the same code as a device's report (pwa/report/store.py).
+"""
+import datetime
+import json
+from pathlib import Path
+
+from flask import (Blueprint, abort, current_app, jsonify, redirect, render_template, request,
+                   session, url_for)
+from .. import answers as answers_mod
+from .. import precache, sealing
+from ..extensions import limiter
+from ..site import cached_page
+from . import attachments as files
+from . import progress as progress_mod
+from . import steps, store
+
+bp = Blueprint("report", __name__, url_prefix="/report", cli_group="report")
+
+SENT_KEY = "report_sent"
+# Pages that carry nothing per session and may be cached (by flask-caching and the worker).
+CACHEABLE = {"report.start", "report.rules"}
+
+
+def init_app(app):
+    from ..api import bp as api_bp
+
+    from ..api import MAX_REQUEST_BYTES
+
+    app.register_blueprint(bp)
+    app.register_blueprint(api_bp)
+    # A cap on every request body, enforced while it is read (CSRFProtect reads the form
+    # before any view runs): a report with its most attachments, sealed, fits.
+    if app.config.get("MAX_CONTENT_LENGTH") is None:
+        app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
+    app.jinja_env.globals.update(
+        report_step=steps.step, report_steps=steps.STEPS,
+        attachment_types=sorted(steps.ATTACHMENT_TYPES),
+        static_exists=lambda name: name in app.extensions["assets"].hashes)
+    precache.register_page(app, "/report/")
+    precache.register_page(app, "/report/rules.json")
+    precache.register_page(app, "/api/report-key")
+    # The client side's outbox, loaded by the service worker too; only once it exists.
+    if (Path(app.static_folder) / "js" / "outbox-core.js").exists():
+        precache.register_worker_script(app, "js/outbox-core.js")
+
+
+@bp.after_request
+def no_store(response):
+    # Step pages carry a CSRF token and the person's answers: never cached anywhere.
+    if request.endpoint not in CACHEABLE:
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/")
+@cached_page
+def start():
+    """The device's form (every step, driven by JavaScript) and the no-JS way in."""
+    return render_template("report/start.html", answers={}, errors={}, nojs=False)
+
+
+@bp.get("/rules.json")
+def rules():
+    response = jsonify(steps.rules())
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+def _report_limit():
+    return current_app.config.get("REPORT_RATE_LIMIT", "10 per minute;100 per day")
+
+
+def _render_step(step_id, answers, errors=(), row_count=1, status=200, returning=None):
+    """A step page. Its fields and their rules are the steps' (one source of truth); the form
+    carries Flask-WTF's CSRF token, checked by CSRFProtect on every POST."""
+    error_map = {}
+    for err in errors:
+        error_map.setdefault(err.field, err.message)
+    s = steps.step(step_id)
+    return render_template(
+        "report/step.html", step=s, answers=answers, errors=error_map, error_list=errors,
+        nojs=True, row_count=row_count, uploaded=answers.get("attachments") or [],
+        back=_back_url(step_id), returning=_returning() if returning is None else returning,
+        position=steps.STEP_IDS.index(step_id) + 1, total=len(steps.STEP_IDS)), status
+
+
+def _returning():
+    return request.args.get("return") == "check"
+
+
+def _back_url(step_id):
+    if _returning():
+        return url_for("report.check")
+    previous = steps.previous_step(step_id)
+    return url_for("report.step_page", step_id=previous) if previous else url_for(
+        "report.start")
+
+
+@bp.route("/<step_id>", methods=["GET", "POST"])
+def step_page(step_id):
+    if step_id not in steps.BY_ID:
+        abort(404)
+    progress = progress_mod.load()
+    answers = dict(progress.answers) if progress else {}
+    if request.method == "GET":
+        rows = min(len(answers.get("contacts") or []) + 1, steps.MAX_CONTACTS)
+        return _render_step(step_id, answers, row_count=rows)
+
+    answers.update(steps.from_form(step_id, request.form))
+    file_names = progress.files if progress else []
+    upload_errors = []
+    if step_id == "evidence":
+        upload_errors = _take_uploads(answers, file_names)
+    progress = progress_mod.save(progress, answers, file_names)
+
+    add_row = request.form.get("add_row")
+    if add_row == "contacts":
+        shown = _int(request.form.get("contacts-rows"), 1)
+        return _render_step(step_id, answers, row_count=min(shown + 1, steps.MAX_CONTACTS))
+    if request.form.get("remove_attachment") is not None:
+        return _render_step(step_id, answers, upload_errors)
+
+    errors = upload_errors + steps.validate_step(step_id, answers)
+    if errors:
+        rows = max(_int(request.form.get("contacts-rows"), 1),
+                   len(answers.get("contacts") or []))
+        return _render_step(step_id, answers, errors, row_count=rows)
+    if _returning():
+        return redirect(url_for("report.check"))
+    return redirect(url_for("report.step_page", step_id=steps.next_step(step_id))
+                    if steps.next_step(step_id) != "check" else url_for("report.check"))
+
+
+def _int(value, default):
+    try:
+        return max(1, int(value))
+    except (TypeError, ValueError):
+        return default
+
+
+def _take_uploads(answers, file_names):
+    """Remove or add screenshots; each new one is checked by content and sealed to disk."""
+    described = list(answers.get("attachments") or [])
+    errors = []
+    remove = request.form.get("remove_attachment")
+    if remove is not None:
+        i = int(remove) if remove.isdigit() else -1
+        if 0 <= i < len(file_names):
+            files.remove(current_app._get_current_object(), [file_names[i]])
+            del file_names[i]
+            del described[i]
+    f = steps.step("evidence").field("attachments")
+    for upload in request.files.getlist("attachments"):
+        if not upload or not upload.filename:
+            continue
+        if len(described) >= steps.MAX_ATTACHMENTS:
+            errors.append(steps.FieldError("evidence", "attachments", "too_many",
+                                           f.messages["too_many"]))
+            break
+        data = upload.read(steps.MAX_ATTACHMENT_BYTES + 1)
+        try:
+            mime = files.check_image(data)
+        except files.AttachmentInvalid as err:
+            errors.append(steps.FieldError("evidence", "attachments", "invalid",
+                                           f"{upload.filename}: {err}"))
+            continue
+        file_names.append(progress_mod.add_file(data))
+        described.append({"name": Path(upload.filename).name[:200], "type": mime,
+                          "size": len(data)})
+    if described:
+        answers["attachments"] = described
+    else:
+        answers.pop("attachments", None)
+    return errors
+
+
+@bp.route("/check", methods=["GET", "POST"])
+@limiter.limit(_report_limit, methods=["POST"], deduct_when=lambda r: r.status_code == 302
+               and r.location.endswith("/report/sent"))
+def check():
+    progress = progress_mod.load()
+    if progress is None:
+        return redirect(url_for("report.step_page", step_id=steps.STEP_IDS[0]))
+    answers = progress.answers
+    if request.method == "POST":
+        errors = steps.validate(answers)
+        if errors:
+            first = errors[0].step
+            return _render_step(first, answers, [e for e in errors if e.step == first],
+                                returning=True)
+        try:
+            receipt = _send(progress)
+        except store.Rejected as err:
+            if err.extra.get("step"):
+                error = steps.FieldError(err.extra["step"], err.extra.get("field", ""),
+                                         err.extra.get("rule", "invalid"), err.message)
+                return _render_step(error.step, answers, [error], returning=True)
+            raise
+        progress_mod.discard(progress.row)
+        session[SENT_KEY] = receipt.reference
+        return redirect(url_for("report.sent"))
+    return render_template("report/check.html", answers=answers,
+                           rows=answers_mod.describe_by_step(answers),
+                           incomplete=steps.first_incomplete_step(answers),
+                           nojs=True, errors={})
+
+
+def _send(progress):
+    """Seal the answers on the server and store them exactly like a device's report."""
+    cleaned = steps.clean(progress.answers)
+    plain = json.dumps(cleaned, ensure_ascii=False, separators=(",", ":")).encode()
+    envelope = sealing.seal(plain, sealing.keyring().current.public_key())
+    app = current_app._get_current_object()
+    blobs = [files.read_sealed(app, name) for name in progress.files]
+    created = progress.created_at.astimezone(datetime.timezone.utc).isoformat()
+    return store.receive(progress.idempotency_key, created, envelope, blobs)
+
+
+@bp.get("/sent")
+def sent():
+    reference = session.get(SENT_KEY)
+    if not reference:
+        return redirect(url_for("report.start"))
+    return render_template("report/sent.html", reference=reference)
+
+
+@bp.post("/discard")
+def discard():
+    """Delete the progress (from the check page, or "start again")."""
+    progress_mod.discard()
+    return redirect(url_for("report.start"))
+
+
+@bp.cli.command("clean")
+def clean_command():
+    """Delete expired no-JS progress and orphaned sealed files (run from cron hourly)."""
+    import click
+
+    expired = progress_mod.cleanup_expired()
+    orphans = progress_mod.remove_orphan_files()
+    click.echo(f"Removed {expired} expired report(s) in progress and {orphans} orphaned "
+               "file(s).")

@@ -1,0 +1,458 @@
+"""The report form's steps: the one source of truth for questions, rules and messages.
+
+Everything else follows from these definitions: the step templates render them, the device
+validates with `rules()` (served as /report/rules.json), the server validates with
+`validate_step()` / `validate()`, and pwa/answers.py labels stored answers with them.
+
+Answers are a flat dict keyed by field name (`{"v": 1, "in_danger": "yes", ...}`); the
+repeated contacts are a list of {kind, value}; attachments a list of {name, type, size}.
+"""
+import re
+from dataclasses import dataclass, field as dc_field
+
+ANSWERS_VERSION = 1
+
+MAX_ATTACHMENTS = 5
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+# Types Pillow can decode and verify here (HEIC needs a plugin we do not ship: phones convert
+# to JPEG when a file is picked in the browser).
+ATTACHMENT_TYPES = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WebP",
+                    "image/gif": "GIF"}
+MAX_CONTACTS = 20
+
+PHONE_PATTERN = r"^\+?[(]?[0-9][0-9 ()-]{8,18}[0-9]$"
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+
+YES_NO = (("yes", "Yes"), ("no", "No"))
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: str  # choice | multi | text | textarea | email | tel | list | files
+    label: str
+    required: bool = False
+    # Required only when another answer has a value: {"field": "paid", "equals": "yes"};
+    # "equals" may be a list of values, "not_equals" the opposite test.
+    required_if: dict | None = None
+    max_length: int | None = None
+    choices: tuple = ()  # ((value, label), ...)
+    pattern: str | None = None
+    hint: str | None = None
+    messages: dict = dc_field(default_factory=dict)
+    # Shown only when this test holds (the no-JS page shows them all, with the hint saying when).
+    shown_if: dict | None = None
+    # Repeated rows (type "list"): the fields of one row, and the most rows.
+    item_fields: tuple = ()
+    max_items: int | None = None
+    # The page heading is this field's legend/label (single-question steps, GOV.UK style).
+    is_heading: bool = False
+    autocomplete: str | None = None
+
+    def choice_label(self, value):
+        return dict(self.choices).get(value, value)
+
+    def rule(self):
+        out = {"name": self.name, "type": self.type, "label": self.label,
+               "required": self.required, "messages": dict(self.messages)}
+        for key in ("required_if", "max_length", "pattern", "hint", "shown_if", "max_items"):
+            value = getattr(self, key)
+            if value is not None:
+                out[key] = value
+        if self.choices:
+            out["values"] = [value for value, _ in self.choices]
+            out["choices"] = [{"value": v, "label": lbl} for v, lbl in self.choices]
+        if self.item_fields:
+            out["item_fields"] = [f.rule() for f in self.item_fields]
+        return out
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str
+    title: str
+    fields: tuple
+    summary: str  # the row heading on "Check your answers"
+
+    def field(self, name):
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+
+def _msgs(**kw):
+    return kw
+
+
+STEPS = (
+    Step("danger", "Are you in danger right now?", summary="In danger now", fields=(
+        Field("in_danger", "choice", "Are you in danger right now?", required=True,
+              choices=YES_NO, is_heading=True,
+              hint="For example, someone is threatening to hurt you, or you are thinking "
+                   "about hurting yourself.",
+              messages=_msgs(required="Select yes if you are in danger right now",
+                             invalid="Select yes or no")),
+    )),
+    Step("age", "How old are you?", summary="Age", fields=(
+        Field("age_band", "choice", "How old are you?", required=True, is_heading=True,
+              choices=(("under-13", "Under 13"), ("13-15", "13 to 15"), ("16-17", "16 or 17"),
+                       ("18-24", "18 to 24"), ("25-plus", "25 or over")),
+              hint="We ask so we can point you to the right help. You do not need to give "
+                   "your date of birth.",
+              messages=_msgs(required="Select how old you are",
+                             invalid="Select one of the age groups")),
+    )),
+    Step("what-happened", "What happened?", summary="What happened", fields=(
+        Field("what_happened", "textarea", "What happened, in your own words", required=True,
+              max_length=5000,
+              hint="Write as much or as little as you like. It is not your fault.",
+              messages=_msgs(required="Enter what happened",
+                             too_long="What happened must be 5000 characters or fewer")),
+        Field("started", "text", "Roughly when it started (optional)", max_length=100,
+              hint="An approximate date is fine, for example “last Tuesday” or “March”.",
+              messages=_msgs(too_long="When it started must be 100 characters or fewer")),
+    )),
+    Step("platforms", "Where did they contact you?", summary="Where they contacted you", fields=(
+        Field("platforms", "multi", "Where did they contact you?", required=True,
+              is_heading=True, hint="Select all that apply.",
+              choices=(("instagram", "Instagram"), ("snapchat", "Snapchat"),
+                       ("facebook", "Facebook or Messenger"), ("whatsapp", "WhatsApp"),
+                       ("tiktok", "TikTok"), ("discord", "Discord"), ("telegram", "Telegram"),
+                       ("x", "X (Twitter)"), ("dating-app", "A dating app"),
+                       ("online-game", "An online game"), ("other", "Somewhere else")),
+              messages=_msgs(required="Select where they contacted you",
+                             invalid="Select from the list")),
+        Field("platform_other", "text", "Where else?", max_length=200,
+              required_if={"field": "platforms", "contains": "other"},
+              shown_if={"field": "platforms", "contains": "other"},
+              hint="If you chose somewhere else.",
+              messages=_msgs(required="Enter where else they contacted you",
+                             too_long="Where else must be 200 characters or fewer")),
+    )),
+    Step("about-them", "What do you know about them?", summary="About them", fields=(
+        Field("contacts", "list", "What do you know about them?", max_items=MAX_CONTACTS,
+              hint="Add each username, profile link, phone number, email address or payment "
+                   "detail they used. Add as many as you know, or none.",
+              item_fields=(
+                  Field("kind", "choice", "Type of detail", required=True,
+                        choices=(("username", "Username"), ("profile-link", "Profile link"),
+                                 ("phone", "Phone number"), ("email", "Email address"),
+                                 ("payment", "Payment details"), ("other", "Something else")),
+                        messages=_msgs(required="Select the type of detail",
+                                       invalid="Select a type of detail from the list")),
+                  Field("value", "text", "Detail", required=True, max_length=500,
+                        messages=_msgs(required="Enter the detail, or remove this row",
+                                       too_long="A detail must be 500 characters or fewer")),
+              ),
+              messages=_msgs(too_many=f"You can add up to {MAX_CONTACTS} details",
+                             invalid="Details must be a list")),
+    )),
+    Step("payment", "Did you pay them?", summary="Payment", fields=(
+        Field("paid", "choice", "Did you pay them?", required=True, choices=YES_NO,
+              is_heading=True,
+              hint="Many people do. It is not your fault, and it helps us to know.",
+              messages=_msgs(required="Select yes if you paid them",
+                             invalid="Select yes or no")),
+        Field("amount", "text", "How much did you pay? (optional)", max_length=50,
+              shown_if={"field": "paid", "equals": "yes"}, hint="For example, £200.",
+              messages=_msgs(too_long="The amount must be 50 characters or fewer")),
+        Field("method", "text", "How did you pay? (optional)", max_length=100,
+              shown_if={"field": "paid", "equals": "yes"},
+              hint="For example, bank transfer, gift cards, PayPal, crypto.",
+              messages=_msgs(too_long="How you paid must be 100 characters or fewer")),
+        Field("paid_on", "text", "When did you pay? (optional)", max_length=100,
+              shown_if={"field": "paid", "equals": "yes"},
+              hint="An approximate date is fine.",
+              messages=_msgs(too_long="When you paid must be 100 characters or fewer")),
+        Field("reference", "text", "Transfer reference (optional)", max_length=100,
+              shown_if={"field": "paid", "equals": "yes"},
+              hint="An MTCN or transfer reference, if you have one.",
+              messages=_msgs(too_long="The reference must be 100 characters or fewer")),
+    )),
+    Step("evidence", "Your evidence", summary="Evidence", fields=(
+        Field("evidence_description", "textarea", "Describe what you have saved (optional)",
+              max_length=2000,
+              hint="For example, screenshots of messages, their profile, or payment receipts. "
+                   "Do not send us nude images.",
+              messages=_msgs(too_long="The description must be 2000 characters or fewer")),
+        Field("attachments", "files", "Attach screenshots (optional)",
+              max_items=MAX_ATTACHMENTS,
+              hint=f"Images only (JPEG, PNG, WebP or GIF). Up to {MAX_ATTACHMENTS} files, "
+                   "10 MB each.",
+              messages=_msgs(too_many=f"You can attach up to {MAX_ATTACHMENTS} screenshots",
+                             too_large="Each screenshot must be 10 MB or smaller",
+                             invalid="The file must be a JPEG, PNG, WebP or GIF image")),
+    )),
+    Step("contact", "How can we contact you?", summary="Contact", fields=(
+        Field("contact_method", "choice", "How can we contact you?", required=True,
+              is_heading=True,
+              choices=(("anonymous", "Do not contact me (report anonymously)"),
+                       ("phone", "By phone"), ("email", "By email")),
+              hint="An officer may want to talk to you about what happened.",
+              messages=_msgs(required="Select how we can contact you",
+                             invalid="Select one of the options")),
+        Field("name", "text", "Your name", max_length=100, autocomplete="name",
+              required_if={"field": "contact_method", "equals": ["phone", "email"]},
+              shown_if={"field": "contact_method", "equals": ["phone", "email"]},
+              hint="If you want us to contact you.",
+              messages=_msgs(required="Enter your name",
+                             too_long="Your name must be 100 characters or fewer")),
+        Field("phone", "tel", "Phone number", max_length=20, pattern=PHONE_PATTERN,
+              autocomplete="tel",
+              required_if={"field": "contact_method", "equals": "phone"},
+              shown_if={"field": "contact_method", "equals": "phone"},
+              hint="If you chose phone. For example, 07700 900 982.",
+              messages=_msgs(required="Enter a phone number",
+                             too_long="Enter a phone number, like 07700 900 982",
+                             pattern="Enter a phone number, like 07700 900 982")),
+        Field("email", "email", "Email address", max_length=254, pattern=EMAIL_PATTERN,
+              autocomplete="email",
+              required_if={"field": "contact_method", "equals": "email"},
+              shown_if={"field": "contact_method", "equals": "email"},
+              hint="If you chose email.",
+              messages=_msgs(required="Enter an email address",
+                             too_long="Email address must be 254 characters or fewer",
+                             pattern="Enter an email address in the correct format, "
+                                     "like name@example.com")),
+        Field("safe_times", "text", "When is it safe to contact you? (optional)",
+              max_length=200,
+              shown_if={"field": "contact_method", "equals": ["phone", "email"]},
+              hint="For example, weekdays after 4pm.",
+              messages=_msgs(too_long="Safe times must be 200 characters or fewer")),
+        Field("may_leave_message", "choice", "May we leave a message?", choices=YES_NO,
+              required_if={"field": "contact_method", "equals": "phone"},
+              shown_if={"field": "contact_method", "equals": "phone"},
+              hint="If you chose phone.",
+              messages=_msgs(required="Select yes if we may leave a message",
+                             invalid="Select yes or no")),
+        Field("may_say_police", "choice", "May we say we are the police?", choices=YES_NO,
+              required_if={"field": "contact_method", "equals": ["phone", "email"]},
+              shown_if={"field": "contact_method", "equals": ["phone", "email"]},
+              hint="If someone else might answer or read it.",
+              messages=_msgs(required="Select yes if we may say we are the police",
+                             invalid="Select yes or no")),
+    )),
+)
+
+STEP_IDS = tuple(s.id for s in STEPS)
+BY_ID = {s.id: s for s in STEPS}
+FIELD_STEP = {f.name: s.id for s in STEPS for f in s.fields}
+UNDER_18 = ("under-13", "13-15", "16-17")
+UNDER_18_SERVICES = ("report_remove", "childline", "ceop")
+
+
+def step(step_id):
+    return BY_ID[step_id]
+
+
+def next_step(step_id):
+    i = STEP_IDS.index(step_id)
+    return STEP_IDS[i + 1] if i + 1 < len(STEP_IDS) else "check"
+
+
+def previous_step(step_id):
+    i = STEP_IDS.index(step_id)
+    return STEP_IDS[i - 1] if i > 0 else None
+
+
+def is_under_18(answers):
+    return (answers or {}).get("age_band") in UNDER_18
+
+
+def is_in_danger(answers):
+    return (answers or {}).get("in_danger") == "yes"
+
+
+def rules():
+    """The rules for the device, as served at /report/rules.json."""
+    return {
+        "version": ANSWERS_VERSION,
+        "steps": [{"id": s.id, "title": s.title, "fields": [f.rule() for f in s.fields]}
+                  for s in STEPS],
+        "attachments": {"max_count": MAX_ATTACHMENTS, "max_bytes": MAX_ATTACHMENT_BYTES,
+                        "types": sorted(ATTACHMENT_TYPES)},
+        "under_18": list(UNDER_18),
+        # Field names of repeated rows in errors and markup: contacts-<i>-kind / -value.
+        "row_field_format": "{list}-{index}-{field}",
+        # required_if / shown_if: {"field": F, "equals": V or [V, ...]} holds when answer F is
+        # (one of) V; {"field": F, "contains": V} when the list answer F includes V.
+        # Text is trimmed before "required" and "pattern" are tested (not for max_length).
+        "trim": True,
+        # Patterns are written to mean the same in Python's re.fullmatch and JavaScript's
+        # new RegExp(pattern).test(value).
+    }
+
+
+# --- validation -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FieldError:
+    step: str
+    field: str  # the answer key, or "contacts-<i>-<field>" for a row
+    rule: str  # required | invalid | too_long | pattern | too_many | too_large
+    message: str
+
+    def as_dict(self):
+        return {"code": "invalid", "step": self.step, "field": self.field, "rule": self.rule,
+                "message": self.message}
+
+
+def _condition_holds(cond, answers):
+    if not cond:
+        return True
+    value = answers.get(cond["field"])
+    if "contains" in cond:
+        return isinstance(value, list) and cond["contains"] in value
+    wanted = cond["equals"]
+    wanted = wanted if isinstance(wanted, list) else [wanted]
+    return value in wanted
+
+
+def _blank(value):
+    return value is None or value == "" or value == [] or (
+        isinstance(value, str) and not value.strip())
+
+
+def _check_field(f, value, answers, step_id, name):
+    msg = f.messages
+    required = f.required or (f.required_if and _condition_holds(f.required_if, answers))
+    if f.type in ("list", "files"):
+        return []  # checked by their own functions
+    if _blank(value):
+        return [FieldError(step_id, name, "required", msg["required"])] if required else []
+    if f.type == "multi":
+        allowed = {v for v, _ in f.choices}
+        if not isinstance(value, list) or not all(isinstance(v, str) and v in allowed
+                                                  for v in value):
+            return [FieldError(step_id, name, "invalid", msg["invalid"])]
+        return []
+    if not isinstance(value, str):
+        return [FieldError(step_id, name, "invalid", msg.get("invalid") or msg.get("pattern")
+                           or msg.get("required") or "Enter text")]
+    if f.type == "choice":
+        if value not in {v for v, _ in f.choices}:
+            return [FieldError(step_id, name, "invalid", msg["invalid"])]
+        return []
+    if f.max_length is not None and len(value) > f.max_length:
+        return [FieldError(step_id, name, "too_long", msg["too_long"])]
+    if f.pattern and not re.fullmatch(f.pattern, value.strip()):
+        return [FieldError(step_id, name, "pattern", msg["pattern"])]
+    return []
+
+
+def _check_list(f, value, step_id):
+    if value in (None, ""):
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        return [FieldError(step_id, f.name, "invalid", f.messages["invalid"])]
+    if len(value) > f.max_items:
+        return [FieldError(step_id, f.name, "too_many", f.messages["too_many"])]
+    errors = []
+    for i, row in enumerate(value):
+        for item in f.item_fields:
+            errors += _check_field(item, row.get(item.name), row, step_id,
+                                   f"{f.name}-{i}-{item.name}")
+    return errors
+
+
+def _check_files(f, value, step_id):
+    """The attachments' descriptions inside the answers; the bytes are checked separately."""
+    if value in (None, ""):
+        return []
+    if not isinstance(value, list):
+        return [FieldError(step_id, f.name, "invalid", f.messages["invalid"])]
+    if len(value) > f.max_items:
+        return [FieldError(step_id, f.name, "too_many", f.messages["too_many"])]
+    for item in value:
+        if not isinstance(item, dict) or not isinstance(item.get("name", ""), str):
+            return [FieldError(step_id, f.name, "invalid", f.messages["invalid"])]
+        if item.get("type") not in ATTACHMENT_TYPES:
+            return [FieldError(step_id, f.name, "invalid", f.messages["invalid"])]
+        size = item.get("size")
+        if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+            return [FieldError(step_id, f.name, "invalid", f.messages["invalid"])]
+        if size > MAX_ATTACHMENT_BYTES:
+            return [FieldError(step_id, f.name, "too_large", f.messages["too_large"])]
+    return []
+
+
+def validate_step(step_id, answers):
+    """Errors for one step's answers, in field order; [] when the step is complete."""
+    s = BY_ID[step_id]
+    errors = []
+    for f in s.fields:
+        value = answers.get(f.name)
+        if f.type == "list":
+            errors += _check_list(f, value, s.id)
+        elif f.type == "files":
+            errors += _check_files(f, value, s.id)
+        else:
+            errors += _check_field(f, value, answers, s.id, f.name)
+    return errors
+
+
+def validate(answers):
+    """Errors for a whole report, in step order. The server's word is final."""
+    if not isinstance(answers, dict):
+        return [FieldError(STEP_IDS[0], "v", "invalid", "The report is not readable")]
+    errors = []
+    for s in STEPS:
+        errors += validate_step(s.id, answers)
+    return errors
+
+
+def first_incomplete_step(answers):
+    for s in STEPS:
+        if validate_step(s.id, answers):
+            return s.id
+    return None
+
+
+# --- the no-JS form's fields to answers ----------------------------------------------------
+
+def from_form(step_id, form):
+    """Read one step's answers from a submitted HTML form (a MultiDict), as typed."""
+    s = BY_ID[step_id]
+    out = {}
+    for f in s.fields:
+        if f.type == "multi":
+            out[f.name] = form.getlist(f.name)
+        elif f.type == "list":
+            rows = []
+            for i in range(MAX_CONTACTS + 5):
+                kind = form.get(f"{f.name}-{i}-kind")
+                value = form.get(f"{f.name}-{i}-value")
+                if kind is None and value is None:
+                    continue
+                if (value or "").strip() == "":
+                    continue  # an empty row is not an answer
+                rows.append({"kind": kind or "", "value": value})
+            out[f.name] = rows
+        elif f.type == "files":
+            continue  # uploads are handled by the view
+        else:
+            value = form.get(f.name)
+            if value is not None:
+                out[f.name] = value
+    return out
+
+
+def clean(answers):
+    """The answers as sealed and stored: trimmed text, no empty optional values, and
+    nothing from a branch not taken (e.g. payment details after answering "no")."""
+    out = {"v": ANSWERS_VERSION}
+    for s in STEPS:
+        for f in s.fields:
+            value = answers.get(f.name)
+            if f.shown_if and not _condition_holds(f.shown_if, answers):
+                continue
+            if isinstance(value, str):
+                value = value.strip()
+            if f.type == "list" and isinstance(value, list):
+                value = [{"kind": r.get("kind"), "value": (r.get("value") or "").strip()}
+                         for r in value]
+            if _blank(value):
+                continue
+            out[f.name] = value
+    return out

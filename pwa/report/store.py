@@ -1,0 +1,242 @@
+"""Receiving a report: open it in memory, check it, store it sealed, exactly once per key.
+
+Both paths end here: the device's sealed report (POST /api/reports) and the no-JS form (the
+server seals the answers itself). What is stored is the envelope as received, the sealed
+attachments as received, the reference, the two times and the safeguarding flags; nothing
+about the sender's device or connection.
+
+Exactly once: the report row and its attachment rows are inserted in one transaction, and
+`reports.idempotency_key` is unique. Two requests with one key race to insert; the database
+makes the loser wait for the winner's commit (PostgreSQL blocks on the unique index, SQLite
+on its write lock) and then fail with IntegrityError, after which the loser reads the
+winner's row: same fingerprint → the same reference (200), different → idempotency_conflict.
+If the winner holds its lock longer than the lock timeout, the loser answers 409 in_progress
+and the device tries again later.
+"""
+import datetime
+import hashlib
+import hmac
+import json
+import secrets
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import select, text
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from .. import sealing
+from ..extensions import db
+from ..models import Attachment, Report
+from . import attachments as files
+from .steps import MAX_ATTACHMENTS, UNDER_18, validate
+
+# No 0/O, 1/I: easy to read out over the phone.
+ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+MAX_KEY_LENGTH = 64
+LOCK_TIMEOUT_MS = 10_000
+
+
+class Rejected(Exception):
+    """A report that is not stored; becomes an API error or a form message."""
+
+    def __init__(self, status, code, message, **extra):
+        super().__init__(message)
+        self.status, self.code, self.message, self.extra = status, code, message, extra
+
+
+@dataclass(frozen=True)
+class Receipt:
+    reference: str
+    received_at: datetime.datetime
+    created: bool  # False for a replay of a report already stored
+
+    def as_dict(self):
+        return {"reference": self.reference, "received_at": _utc(self.received_at)
+                .isoformat(timespec="seconds").replace("+00:00", "Z")}
+
+
+def _utc(when):
+    # SQLite hands back naive datetimes; they were stored in UTC.
+    if when.tzinfo is None:
+        return when.replace(tzinfo=datetime.timezone.utc)
+    return when.astimezone(datetime.timezone.utc)
+
+
+def new_reference():
+    pick = lambda n: "".join(secrets.choice(ALPHABET) for _ in range(n))  # noqa: E731
+    return f"SX-{pick(4)}-{pick(4)}"
+
+
+def check_key(key):
+    if not key:
+        raise Rejected(400, "idempotency_key_missing",
+                       "The Idempotency-Key header is required (a random UUID per report).")
+    if len(key) > MAX_KEY_LENGTH or not key.isascii() or not key.isprintable():
+        raise Rejected(400, "idempotency_key_invalid",
+                       f"The Idempotency-Key must be up to {MAX_KEY_LENGTH} printable "
+                       "ASCII characters.")
+    return key
+
+
+def parse_created_at(value):
+    """The device's own time of writing; stored as given (in UTC), never trusted for order."""
+    if not isinstance(value, str):
+        raise Rejected(422, "invalid", "created_at must be an ISO 8601 date and time",
+                       field="created_at")
+    try:
+        when = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise Rejected(422, "invalid", "created_at must be an ISO 8601 date and time",
+                       field="created_at") from None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=datetime.timezone.utc)
+    return when.astimezone(datetime.timezone.utc)
+
+
+def canonical(answers):
+    return json.dumps(answers, sort_keys=True, separators=(",", ":"),
+                      ensure_ascii=False).encode()
+
+
+def fingerprint(answers, attachment_hashes):
+    """A keyed hash of the content: tells a retry from a different report under one key,
+    and reveals nothing without SECRET_KEY."""
+    key = current_app.config["SECRET_KEY"].encode()
+    body = canonical(answers) + b"\n" + ",".join(attachment_hashes).encode()
+    return hmac.new(key, body, hashlib.sha256).hexdigest()
+
+
+def open_report(envelope, keyring):
+    """Unseal the answers in memory; raises Rejected(sealed_invalid)."""
+    try:
+        plaintext = sealing.unseal(envelope, keyring)
+        answers = json.loads(plaintext.decode("utf-8"))
+    except (sealing.SealError, UnicodeDecodeError, ValueError):
+        raise Rejected(422, "sealed_invalid",
+                       "The report could not be opened. Reload the page and send it again.",
+                       field="report") from None
+    if not isinstance(answers, dict) or answers.get("v") != 1:
+        raise Rejected(422, "sealed_invalid", "The report is in a format we do not know.",
+                       field="report")
+    return answers
+
+
+def check_answers(answers):
+    errors = validate(answers)
+    if errors:
+        first = errors[0]
+        raise Rejected(422, "invalid", first.message, field=first.field, step=first.step,
+                       rule=first.rule, errors=[e.as_dict() for e in errors])
+
+
+def open_attachments(blobs, answers, keyring):
+    """Check each sealed attachment by content; returns their plaintext SHA-256 hashes."""
+    declared = answers.get("attachments") or []
+    if len(blobs) > MAX_ATTACHMENTS:
+        raise _attachment_error(f"You can attach up to {MAX_ATTACHMENTS} screenshots",
+                                rule="too_many")
+    if len(blobs) != len(declared):
+        raise _attachment_error("The screenshots did not all arrive. Send the report again.",
+                                rule="mismatch")
+    hashes = []
+    for i, blob in enumerate(blobs):
+        if len(blob) > files.MAX_SEALED_BYTES:
+            raise _attachment_error("Each screenshot must be 10 MB or smaller",
+                                    rule="too_large", index=i)
+        try:
+            plain = sealing.unseal(blob, keyring)
+        except sealing.SealError:
+            raise _attachment_error("A screenshot could not be opened. Attach it again.",
+                                    index=i) from None
+        try:
+            files.check_image(plain)
+        except files.AttachmentInvalid as err:
+            raise _attachment_error(str(err), index=i) from None
+        hashes.append(hashlib.sha256(plain).hexdigest())
+    return hashes
+
+
+def _attachment_error(message, rule="invalid", index=None):
+    extra = {"field": "attachments", "step": "evidence", "rule": rule}
+    if index is not None:
+        extra["index"] = index
+    return Rejected(422, "attachment_invalid", message, **extra)
+
+
+def _existing(key, fp):
+    row = db.session.execute(
+        select(Report.reference, Report.received_at, Report.fingerprint)
+        .where(Report.idempotency_key == key)).one_or_none()
+    if row is None:
+        return None
+    if not hmac.compare_digest(row.fingerprint, fp):
+        raise Rejected(422, "idempotency_conflict",
+                       "This Idempotency-Key was already used for a different report. "
+                       "Make a new key for a new report.")
+    return Receipt(row.reference, _utc(row.received_at), created=False)
+
+
+def receive(key, created_at, envelope, attachment_blobs=()):
+    """Check and store one report; returns a Receipt or raises Rejected."""
+    key = check_key(key)
+    created = parse_created_at(created_at)
+    keyring = sealing.keyring()
+    try:
+        envelope = sealing.parse_envelope(envelope)
+    except sealing.SealError:
+        raise Rejected(422, "sealed_invalid", "The report is not a sealed envelope.",
+                       field="report") from None
+    answers = open_report(envelope, keyring)
+    check_answers(answers)
+    hashes = open_attachments(list(attachment_blobs), answers, keyring)
+    fp = fingerprint(answers, hashes)
+
+    # A replay costs no write at all.
+    receipt = _existing(key, fp)
+    if receipt:
+        return receipt
+
+    app = current_app._get_current_object()
+    stored = [files.write_sealed(app, blob) for blob in attachment_blobs]
+    try:
+        for _ in range(5):
+            report = Report(
+                reference=new_reference(), idempotency_key=key, fingerprint=fp,
+                key_id=envelope["kid"], sealed=sealing.dumps(envelope), created_at=created,
+                received_at=datetime.datetime.now(datetime.timezone.utc),
+                under_18=answers.get("age_band") in UNDER_18,
+                in_danger=answers.get("in_danger") == "yes")
+            for position, (name, blob) in enumerate(zip(stored, attachment_blobs)):
+                kid = sealing.parse_envelope(blob)["kid"]
+                report.attachments.append(Attachment(position=position, key_id=kid,
+                                                     stored_name=name, size=len(blob)))
+            try:
+                _limit_lock_wait()
+                db.session.add(report)
+                db.session.commit()
+                return Receipt(report.reference, report.received_at, created=True)
+            except IntegrityError:
+                db.session.rollback()
+                receipt = _existing(key, fp)
+                if receipt:
+                    files.remove(app, stored)
+                    return receipt
+                # Not our key: the reference collided (about 1 in 10^12). Draw another.
+        raise RuntimeError("could not draw a free reference")
+    except OperationalError:
+        # The other request for this key still holds the lock: let the device retry.
+        db.session.rollback()
+        files.remove(app, stored)
+        raise Rejected(409, "in_progress",
+                       "This report is being received right now. Try again shortly.") from None
+    except BaseException:
+        db.session.rollback()
+        files.remove(app, stored)
+        raise
+
+
+def _limit_lock_wait():
+    """Wait at most LOCK_TIMEOUT_MS for another transaction holding this key (PostgreSQL;
+    SQLite's busy timeout plays the same part)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text(f"SET LOCAL lock_timeout = {LOCK_TIMEOUT_MS}"))

@@ -1,0 +1,410 @@
+/* The report outbox: sealed reports waiting on this device until the server acknowledges them.
+ *
+ * A classic script with no import/export, so pages can `import './outbox-core.js'` for its side
+ * effect and the service worker can importScripts() it. It defines globalThis.sxOutbox.
+ * Pages load it with <script defer src="…?v=hash"> (base.html) and it starts itself there;
+ * the service worker answers only versioned static URLs offline, so no module imports it.
+ *
+ * IndexedDB `sx-outbox`: `outbox` (sealed envelopes only, keyed by the report's idempotency
+ * key), `sent` (reference and date only), `drafts` (answers in progress, only with consent).
+ *
+ * Delivery rules: a fresh CSRF token before each attempt (never stored); retry on network
+ * errors, 5xx, 429 and 409 with capped exponential back-off (Retry-After honoured); a final 4xx
+ * marks the entry for the person's attention; an entry is deleted only after a 200/201. A Web
+ * Lock per entry keeps two tabs, or a page and the worker, from sending the same one at once
+ * (and the server's idempotency key makes a lost response harmless). Triggers: Background Sync
+ * (tag sx-outbox) where it exists, and in pages `online`, app start and `visibilitychange`,
+ * since Safari, Firefox and some Chromium builds never fire sync.
+ */
+(function () {
+  'use strict';
+
+  var DB_NAME = 'sx-outbox';
+  var DB_VERSION = 1;
+  var SYNC_TAG = 'sx-outbox';
+  var BASE_DELAY = 2000;
+  var MAX_DELAY = 5 * 60 * 1000;
+  var inWorker = typeof ServiceWorkerGlobalScope !== 'undefined' &&
+    self instanceof ServiceWorkerGlobalScope;
+
+  // ---- IndexedDB -------------------------------------------------------------------------
+  var dbPromise = null;
+
+  function openDB() {
+    if (dbPromise) return dbPromise;
+    dbPromise = new Promise(function (resolve, reject) {
+      var request = indexedDB.open(DB_NAME, DB_VERSION);
+      request.onupgradeneeded = function () {
+        var db = request.result;
+        if (!db.objectStoreNames.contains('outbox')) db.createObjectStore('outbox', { keyPath: 'id' });
+        if (!db.objectStoreNames.contains('sent')) db.createObjectStore('sent', { keyPath: 'reference' });
+        if (!db.objectStoreNames.contains('drafts')) db.createObjectStore('drafts', { keyPath: 'id' });
+      };
+      request.onsuccess = function () {
+        var db = request.result;
+        // Let "remove this app's data" (deleteDatabase) or a newer version proceed.
+        db.onversionchange = function () { db.close(); dbPromise = null; };
+        db.onclose = function () { dbPromise = null; };
+        resolve(db);
+      };
+      request.onerror = function () { dbPromise = null; reject(request.error); };
+      request.onblocked = function () { /* another tab holds an old version; wait */ };
+    });
+    return dbPromise;
+  }
+
+  // Run fn(stores...) in one transaction; resolves with fn's request result when it commits.
+  function withStores(names, mode, fn) {
+    return openDB().then(function (db) {
+      return new Promise(function (resolve, reject) {
+        var tx = db.transaction(names, mode);
+        var result;
+        var request = fn.apply(null, names.map(function (n) { return tx.objectStore(n); }));
+        if (request && 'onsuccess' in request) {
+          request.onsuccess = function () { result = request.result; };
+        }
+        tx.oncomplete = function () { resolve(result); };
+        tx.onerror = tx.onabort = function () { reject(tx.error); };
+      });
+    });
+  }
+
+  function get(store, key) {
+    return withStores([store], 'readonly', function (s) { return s.get(key); });
+  }
+  function getAll(store) {
+    return withStores([store], 'readonly', function (s) { return s.getAll(); });
+  }
+
+  // ---- Notifications to every page and the worker ----------------------------------------
+  var listeners = [];
+  var channel = typeof BroadcastChannel !== 'undefined' ? new BroadcastChannel('sx-outbox') : null;
+  function emitLocal(message) {
+    listeners.slice().forEach(function (fn) {
+      try { fn(message); } catch (err) { setTimeout(function () { throw err; }); }
+    });
+  }
+  if (channel) channel.onmessage = function (event) { emitLocal(event.data); };
+  function notify(message) {
+    emitLocal(message);
+    if (channel) channel.postMessage(message);
+  }
+
+  // ---- Triggers ---------------------------------------------------------------------------
+  function registerSync() {
+    try {
+      if (inWorker) {
+        if (self.registration && self.registration.sync) {
+          return self.registration.sync.register(SYNC_TAG).catch(function () {});
+        }
+      } else if (typeof SyncManager !== 'undefined' && navigator.serviceWorker &&
+                 navigator.serviceWorker.controller) {
+        navigator.serviceWorker.ready.then(function (reg) {
+          return reg.sync && reg.sync.register(SYNC_TAG);
+        }).catch(function () {});
+      }
+    } catch (err) { /* Background Sync is only an extra trigger */ }
+    return Promise.resolve();
+  }
+
+  function isOnline() {
+    return typeof navigator === 'undefined' || navigator.onLine !== false;
+  }
+
+  var retryTimer = null;
+  var retryAt = 0;
+  // Pages keep one timer for the next retry; the worker relies on sync's own retries.
+  function scheduleRetry(delay) {
+    if (inWorker || typeof setTimeout === 'undefined') return;
+    var at = Date.now() + delay;
+    if (retryTimer && retryAt <= at) return;
+    clearTimeout(retryTimer);
+    retryAt = at;
+    retryTimer = setTimeout(function () { retryTimer = null; deliverAll(); }, delay);
+  }
+
+  function backoff(attempts) {
+    var delay = Math.min(MAX_DELAY, BASE_DELAY * Math.pow(2, Math.max(0, attempts - 1)));
+    return Math.round(delay * (0.5 + Math.random() / 2));
+  }
+
+  function retryAfter(response) {
+    var value = response.headers.get('Retry-After');
+    if (!value) return 0;
+    var seconds = Number(value);
+    if (!isNaN(seconds)) return Math.max(0, seconds * 1000);
+    var date = Date.parse(value);
+    return isNaN(date) ? 0 : Math.max(0, date - Date.now());
+  }
+
+  // ---- Delivery ---------------------------------------------------------------------------
+  function freshToken() {
+    return fetch('/api/csrf', { credentials: 'same-origin', cache: 'no-store' })
+      .then(function (response) {
+        if (!response.ok) { var err = new Error('csrf ' + response.status); err.status = response.status; err.response = response; throw err; }
+        return response.json();
+      })
+      .then(function (data) { return data.token; });
+  }
+
+  function requestBody(entry) {
+    var meta = JSON.stringify({ created_at: entry.created_at, report: entry.report });
+    if (!entry.attachments || !entry.attachments.length) {
+      return { body: meta, headers: { 'Content-Type': 'application/json' } };
+    }
+    var form = new FormData();
+    form.append('meta', meta);
+    entry.attachments.forEach(function (envelope, i) {
+      form.append('attachment', new Blob([JSON.stringify(envelope)], { type: 'application/json' }),
+                  'attachment-' + (i + 1) + '.json');
+    });
+    return { body: form, headers: {} };
+  }
+
+  function readJSON(response) {
+    return response.json().catch(function () { return {}; });
+  }
+
+  // One attempt: resolves with {outcome: 'sent'|'retry'|'final', ...}. Network errors are
+  // 'retry' with no server-given delay.
+  function attempt(entry, csrfRetries) {
+    return freshToken().then(function (token) {
+      var req = requestBody(entry);
+      req.headers['Idempotency-Key'] = entry.id;
+      req.headers['X-CSRFToken'] = token;
+      return fetch('/api/reports', {
+        method: 'POST', credentials: 'same-origin', cache: 'no-store',
+        headers: req.headers, body: req.body,
+      });
+    }).then(function (response) {
+      return readJSON(response).then(function (data) {
+        var error = (data && data.error) || {};
+        var status = response.status;
+        if (status === 200 || status === 201) return { outcome: 'sent', data: data };
+        if (status === 403 && error.code === 'csrf_failed' && csrfRetries > 0) {
+          return attempt(entry, csrfRetries - 1);
+        }
+        if (status >= 500 || status === 429 || status === 409 || status === 403 || status === 408) {
+          return { outcome: 'retry', status: status, delay: retryAfter(response) };
+        }
+        return {
+          outcome: 'final',
+          error: {
+            status: status, code: error.code || 'rejected', field: error.field || null,
+            step: error.step || null,
+            message: error.message || 'The report could not be sent (error ' + status + ').',
+          },
+        };
+      });
+    }, function (err) {
+      // The CSRF endpoint answering an error status is the server's fault, not the network's.
+      if (err && err.response) {
+        return { outcome: 'retry', status: err.status, delay: retryAfter(err.response) };
+      }
+      return { outcome: 'retry', status: 0, delay: 0 };
+    });
+  }
+
+  function markSent(entry, data) {
+    var record = { reference: data.reference, sent_at: data.received_at || new Date().toISOString() };
+    return withStores(['outbox', 'sent'], 'readwrite', function (outbox, sent) {
+      outbox.delete(entry.id);
+      sent.put(record);
+    }).then(function () {
+      notify({ type: 'sent', id: entry.id, reference: record.reference, sent_at: record.sent_at });
+      return 'sent';
+    });
+  }
+
+  // Keep the entry; note what happened (no content, just counters and the server's message).
+  function update(id, changes) {
+    return withStores(['outbox'], 'readwrite', function (outbox) {
+      var request = outbox.get(id);
+      request.onsuccess = function () {
+        if (request.result) outbox.put(Object.assign(request.result, changes));
+      };
+    });
+  }
+
+  function withLock(name, fn) {
+    var locks = typeof navigator !== 'undefined' && navigator.locks;
+    if (!locks) return fn(true);
+    // ifAvailable: if someone else is sending this entry, leave it to them.
+    return locks.request(name, { ifAvailable: true }, function (lock) { return fn(!!lock); });
+  }
+
+  function deliverOne(id) {
+    return withLock('sx-outbox:' + id, function (held) {
+      if (!held) return 'busy';
+      // Read again under the lock: another tab or the worker may have sent it meanwhile.
+      return get('outbox', id).then(function (entry) {
+        if (!entry) return 'gone';
+        if (entry.status === 'attention') return 'attention';
+        var wait = (entry.not_before || 0) - Date.now();
+        if (wait > 0) { scheduleRetry(wait); return 'waiting'; }
+        notify({ type: 'sending', id: id });
+        return attempt(entry, 1).then(function (result) {
+          if (result.outcome === 'sent') return markSent(entry, result.data);
+          var attempts = (entry.attempts || 0) + 1;
+          if (result.outcome === 'final') {
+            return update(id, { status: 'attention', error: result.error, attempts: attempts })
+              .then(function () {
+                notify({ type: 'failed', id: id, error: result.error });
+                return 'failed';
+              });
+          }
+          var delay = Math.max(result.delay, backoff(attempts));
+          // A network failure waits for `online` (or the timer); a server answer sets a time
+          // before which no context should try again.
+          var changes = { attempts: attempts, not_before: result.status ? Date.now() + delay : 0 };
+          return update(id, changes).then(function () {
+            scheduleRetry(delay);
+            notify({ type: 'retry', id: id, status: result.status, delay: delay });
+            return 'retry';
+          });
+        });
+      });
+    });
+  }
+
+  var running = null;
+  var again = false;
+  // Try every entry once. Calls while a round runs are folded into one more round after it.
+  function deliverAll() {
+    if (running) { again = true; return running; }
+    if (!isOnline()) return Promise.resolve({ pending: true });
+    running = withStores(['outbox'], 'readonly', function (s) { return s.getAllKeys(); })
+      .then(function (ids) {
+        var results = {};
+        return (ids || []).reduce(function (chain, id) {
+          return chain.then(function () {
+            return deliverOne(id).then(function (r) { results[id] = r; });
+          });
+        }, Promise.resolve()).then(function () { return results; });
+      })
+      .then(function (results) {
+        running = null;
+        if (again) { again = false; return deliverAll(); }
+        return results;
+      }, function (err) {
+        running = null;
+        again = false;
+        throw err;
+      });
+    return running;
+  }
+
+  // ---- The outbox's public face -----------------------------------------------------------
+  function requestPersistence() {
+    try {
+      if (!inWorker && navigator.storage && navigator.storage.persist) {
+        return navigator.storage.persist().catch(function () { return false; });
+      }
+    } catch (err) { /* not available */ }
+    return Promise.resolve(false);
+  }
+
+  // entry: {id (idempotency key), created_at, report: envelope, attachments: [envelope]}.
+  // Only sealed envelopes may come here. The draft goes: the outbox now holds the report.
+  function enqueue(entry) {
+    if (!entry || !entry.id || !entry.report || !entry.report.ct) {
+      return Promise.reject(new Error('Only a sealed report can be queued.'));
+    }
+    var record = {
+      id: entry.id, created_at: entry.created_at, report: entry.report,
+      attachments: entry.attachments || [], status: 'queued', attempts: 0, not_before: 0,
+      error: null,
+    };
+    return withStores(['outbox', 'drafts'], 'readwrite', function (outbox, drafts) {
+      outbox.put(record);
+      drafts.clear();
+    }).then(function () {
+      requestPersistence();
+      registerSync();
+      notify({ type: 'queued', id: record.id });
+      deliverAll().catch(function () {});
+      return record.id;
+    });
+  }
+
+  // What a page may show: no envelopes, only the state of each entry.
+  function list() {
+    return getAll('outbox').then(function (entries) {
+      return entries.map(function (e) {
+        return { id: e.id, created_at: e.created_at, status: e.status, error: e.error, attempts: e.attempts };
+      });
+    });
+  }
+
+  function count() {
+    return withStores(['outbox'], 'readonly', function (s) { return s.count(); });
+  }
+
+  function remove(id) {
+    return withStores(['outbox'], 'readwrite', function (s) { s.delete(id); })
+      .then(function () { notify({ type: 'removed', id: id }); });
+  }
+
+  function subscribe(fn) {
+    listeners.push(fn);
+    return function () { listeners = listeners.filter(function (f) { return f !== fn; }); };
+  }
+
+  var started = false;
+  // Page triggers: app start, back online, page shown again.
+  function start() {
+    if (started || inWorker) return;
+    started = true;
+    addEventListener('online', function () { deliverAll().catch(function () {}); });
+    document.addEventListener('visibilitychange', function () {
+      if (document.visibilityState === 'visible') deliverAll().catch(function () {});
+    });
+    // Don't create the database on a page view: someone who never reported leaves none.
+    var exists = indexedDB.databases
+      ? indexedDB.databases().then(function (dbs) {
+        return dbs.some(function (d) { return d.name === DB_NAME; });
+      })
+      : Promise.resolve(true);
+    exists.then(function (yes) { return yes ? count() : 0; }).then(function (n) {
+      if (n) { registerSync(); deliverAll().catch(function () {}); }
+    }).catch(function () { /* storage unavailable (private mode): nothing queued */ });
+  }
+
+  globalThis.sxOutbox = {
+    SYNC_TAG: SYNC_TAG,
+    enqueue: enqueue,
+    deliverAll: deliverAll,
+    count: count,
+    list: list,
+    remove: remove,
+    sent: function () { return getAll('sent'); },
+    subscribe: subscribe,
+    start: start,
+    drafts: {
+      save: function (draft) {
+        return withStores(['drafts'], 'readwrite', function (s) {
+          s.put(Object.assign({}, draft, { id: 'current', saved_at: new Date().toISOString() }));
+        });
+      },
+      load: function () { return get('drafts', 'current'); },
+      discard: function () { return withStores(['drafts'], 'readwrite', function (s) { s.clear(); }); },
+    },
+  };
+
+  // In a page: start the triggers now (pages load this file with a plain script tag).
+  if (!inWorker && typeof document !== 'undefined') start();
+
+  // In the service worker: deliver when Background Sync fires. A rejected promise asks the
+  // browser to fire the sync again later, so reject while something retryable is left.
+  if (inWorker) {
+    self.addEventListener('sync', function (event) {
+      if (event.tag !== SYNC_TAG) return;
+      event.waitUntil(deliverAll().then(function (results) {
+        var left = !results || results.pending || Object.keys(results).some(function (id) {
+          return results[id] === 'retry' || results[id] === 'waiting';
+        });
+        if (left) throw new Error('outbox: some reports wait for a retry');
+      }));
+    });
+  }
+})();

@@ -1,0 +1,236 @@
+"""The report form on the device, end to end against the live app: written offline, queued
+sealed, delivered exactly once despite restarts, 500s, a flapping connection and two tabs; a
+field the server refuses takes the person back to that step."""
+import io
+import json
+
+import pytest
+from PIL import Image
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from pwa import sealing
+from pwa.extensions import db
+from pwa.models import Report
+
+CONTROLLED = "() => navigator.serviceWorker.controller?.state === 'activated'"
+QUEUED = "Saved on this phone — it will be sent when you are online"
+SENT = "Sent — your reference is"
+
+WHAT = "He said he would post the photos unless I paid 200 pounds"
+STARTED = "last Tuesday night"
+HANDLE = "@blackmailer_x91"
+DESCRIPTION = "Screenshots of the chat and his profile"
+TYPED = [WHAT, STARTED, HANDLE, DESCRIPTION, "blackmailer_x91", "shot.png"]
+
+
+def png_bytes():
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(out, "PNG")
+    return out.getvalue()
+
+
+# Every record of every store of every IndexedDB database, Blobs read out, as one string.
+DUMP_INDEXEDDB = """async () => {
+  const text = async (v) => {
+    if (v instanceof Blob) return { blob: await v.text(), name: v.name };
+    if (v instanceof ArrayBuffer || ArrayBuffer.isView(v)) return new TextDecoder('latin1').decode(v);
+    if (Array.isArray(v)) return Promise.all(v.map(text));
+    if (v && typeof v === 'object') {
+      const o = {};
+      for (const [k, x] of Object.entries(v)) o[k] = await text(x);
+      return o;
+    }
+    return v;
+  };
+  const req = (r) => new Promise((ok, fail) => { r.onsuccess = () => ok(r.result); r.onerror = () => fail(r.error); });
+  const out = [];
+  for (const info of await indexedDB.databases()) {
+    const dbh = await req(indexedDB.open(info.name));
+    for (const name of dbh.objectStoreNames) {
+      const records = await req(dbh.transaction(name).objectStore(name).getAll());
+      out.push({ db: info.name, store: name, records: await text(records) });
+    }
+    dbh.close();
+  }
+  return JSON.stringify(out);
+}"""
+
+
+def fill_report(page, files=False):
+    """Answer every step of /report/ by role and label, ending on Check your answers."""
+    cont = page.get_by_role("button", name="Continue")
+    page.get_by_role("radio", name="No").check()
+    cont.click()
+    page.get_by_role("radio", name="18 to 24").check()
+    cont.click()
+    page.get_by_label("What happened, in your own words").fill(WHAT)
+    page.get_by_label("Roughly when it started (optional)").fill(STARTED)
+    cont.click()
+    page.get_by_role("checkbox", name="Instagram").check()
+    cont.click()
+    page.get_by_label("Type of detail").select_option("username")
+    page.get_by_label("Detail", exact=True).fill(HANDLE)
+    cont.click()
+    page.get_by_role("radio", name="No").check()
+    cont.click()
+    page.get_by_label("Describe what you have saved (optional)").fill(DESCRIPTION)
+    if files:
+        page.get_by_label("Attach screenshots (optional)").set_input_files(
+            files=[{"name": "shot.png", "mimeType": "image/png", "buffer": png_bytes()}])
+        expect(page.get_by_role("button", name="Remove shot.png")).to_be_visible()
+    cont.click()
+    page.get_by_role("radio", name="Do not contact me (report anonymously)").check()
+    cont.click()
+    expect(page.get_by_role("heading", name="Check your answers before sending your report")).to_be_focused()
+
+
+def expected_answers(files=False):
+    answers = {"v": 1, "in_danger": "no", "age_band": "18-24", "what_happened": WHAT,
+               "started": STARTED, "platforms": ["instagram"],
+               "contacts": [{"kind": "username", "value": HANDLE}], "paid": "no",
+               "evidence_description": DESCRIPTION, "contact_method": "anonymous"}
+    if files:
+        answers["attachments"] = [{"name": "shot.png", "type": "image/png",
+                                   "size": len(png_bytes())}]
+    return answers
+
+
+def stored(app):
+    with app.app_context():
+        rows = db.session.execute(select(Report)).scalars().all()
+        result = [(r.reference, json.loads(sealing.unseal(r.sealed, sealing.keyring())),
+                   len(r.attachments)) for r in rows]
+        db.session.remove()
+    return result
+
+
+def sent_reference(page):
+    status = page.get_by_text(SENT)
+    expect(status).to_be_visible(timeout=20_000)
+    return status.locator("strong").inner_text()
+
+
+def test_written_offline_queued_sealed_across_a_restart_then_sent_once(
+        new_context, live_server, live_app):
+    url = live_server.url
+    context = new_context()
+    page = context.pages[0]
+    page.goto(url + "/")
+    page.wait_for_function(CONTROLLED)
+    context.set_offline(True)
+    page.goto(url + "/report/")
+    fill_report(page, files=True)
+    page.get_by_role("button", name="Send report").click()
+    expect(page.get_by_text(QUEUED)).to_be_visible()
+    context.close()
+
+    # The browser restarts, still with no signal: the report waits, sealed.
+    context = new_context(offline=True)
+    page = context.pages[0]
+    page.goto(url + "/report/")
+    expect(page.get_by_text(QUEUED)).to_be_visible()
+    dump = page.evaluate(DUMP_INDEXEDDB)
+    assert '"store":"outbox"' in dump
+    assert "RSA-OAEP-256+A256GCM" in dump  # the queued report is there, sealed
+    for typed in TYPED:
+        assert typed not in dump
+    assert stored(live_app) == []
+
+    context.set_offline(False)
+    reference = sent_reference(page)
+    [(db_reference, answers, attachments)] = stored(live_app)
+    assert reference == db_reference
+    assert answers == expected_answers(files=True)
+    assert attachments == 1
+    # Once sent, only the reference and date stay on the device.
+    after = json.loads(page.evaluate(DUMP_INDEXEDDB))
+    stores = {(d["db"], d["store"]): d["records"] for d in after}
+    assert stores[("sx-outbox", "outbox")] == []
+    assert [set(r) for r in stores[("sx-outbox", "sent")]] == [{"reference", "sent_at"}]
+
+
+def count_posts(context, first=None):
+    """Count POST /api/reports; `first(route)` answers the first one instead of the app."""
+    posts = []
+
+    def handle(route):
+        posts.append(route.request.url)
+        if first and len(posts) == 1:
+            first(route)
+        else:
+            route.continue_()
+
+    context.route("**/api/reports", handle)
+    return posts
+
+
+def test_server_error_on_the_first_attempt_still_delivered_once(browser_context, page, live_server, live_app):
+    posts = count_posts(browser_context, lambda route: route.fulfill(
+        status=500, json={"error": {"code": "server_error", "message": "Try later"}}))
+    page.goto(live_server.url + "/report/")
+    fill_report(page)
+    page.get_by_role("button", name="Send report").click()
+    reference = sent_reference(page)
+    assert len(posts) == 2
+    [(db_reference, answers, _)] = stored(live_app)
+    assert (db_reference, answers) == (reference, expected_answers())
+
+
+def test_connection_flapping_during_delivery_still_once(browser_context, page, live_server, live_app):
+    def stored_but_answer_lost(route):
+        route.fetch()  # the app stores the report...
+        route.abort("internetdisconnected")  # ...and its answer never reaches the phone
+
+    posts = count_posts(browser_context, stored_but_answer_lost)
+    page.goto(live_server.url + "/report/")
+    fill_report(page)
+    page.get_by_role("button", name="Send report").click()
+    for _ in range(3):
+        browser_context.set_offline(True)
+        browser_context.set_offline(False)
+    reference = sent_reference(page)
+    assert len(posts) >= 2
+    [(db_reference, answers, _)] = stored(live_app)
+    assert (db_reference, answers) == (reference, expected_answers())
+
+
+def test_two_tabs_open_when_going_online_send_once(browser_context, page, live_server, live_app):
+    posts = count_posts(browser_context)
+    page.goto(live_server.url + "/report/")
+    other = browser_context.new_page()
+    other.goto(live_server.url + "/report/")
+    browser_context.set_offline(True)
+    fill_report(page)
+    page.get_by_role("button", name="Send report").click()
+    expect(page.get_by_text(QUEUED)).to_be_visible()
+    browser_context.set_offline(False)
+    reference = sent_reference(page)
+    [(db_reference, _, _)] = stored(live_app)
+    assert db_reference == reference
+    assert len(posts) == 1
+
+
+def test_a_field_the_server_refuses_takes_the_person_back_to_its_step(
+        browser_context, page, live_server, live_app):
+    message = "What happened must not be only spaces"
+    posts = count_posts(browser_context, lambda route: route.fulfill(status=422, json={"error": {
+        "code": "invalid", "field": "what_happened", "step": "what-happened",
+        "message": message}}))
+    page.goto(live_server.url + "/report/")
+    fill_report(page)
+    page.get_by_role("button", name="Send report").click()
+    summary = page.get_by_role("alert")
+    expect(summary).to_contain_text(message)
+    expect(summary).to_be_focused()
+    field = page.get_by_label("What happened, in your own words")
+    expect(field).to_have_value(WHAT)  # nothing typed is lost
+    expect(page.locator("#what_happened-error")).to_contain_text(message)
+    field.fill(WHAT + " and more")
+    page.get_by_role("button", name="Continue").click()
+    # Straight back to check, then sent.
+    page.get_by_role("button", name="Send report").click()
+    sent_reference(page)
+    assert len(posts) == 2
+    [(_, answers, _)] = stored(live_app)
+    assert answers["what_happened"] == WHAT + " and more"

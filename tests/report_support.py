@@ -1,0 +1,88 @@
+"""Helpers for the report tests: complete answers, sealed envelopes, posting to the API."""
+import io
+import json
+import uuid
+
+from PIL import Image
+
+from pwa import sealing
+
+CREATED_AT = "2026-11-24T10:15:00Z"
+
+
+def full_answers(**changes):
+    """A complete, valid report (every step answered), with `changes` applied."""
+    answers = {
+        "v": 1, "in_danger": "no", "age_band": "18-24",
+        "what_happened": "Someone I met on Instagram threatened to share photos unless I paid.",
+        "started": "last Tuesday",
+        "platforms": ["instagram", "other"], "platform_other": "a forum",
+        "contacts": [{"kind": "username", "value": "@blackmailer_99"},
+                     {"kind": "payment", "value": "GB00 TEST 0000 0000"}],
+        "paid": "yes", "amount": "£200", "method": "bank transfer", "paid_on": "Wednesday",
+        "reference": "MTCN 1234567890",
+        "evidence_description": "Screenshots of the chat",
+        "contact_method": "phone", "name": "Alex Example", "phone": "07700 900982",
+        "safe_times": "after 4pm", "may_leave_message": "no", "may_say_police": "no",
+    }
+    for key, value in changes.items():
+        if value is None:
+            answers.pop(key, None)
+        else:
+            answers[key] = value
+    return answers
+
+
+def public_key(app):
+    return app.extensions["keyring"].current.public_key()
+
+
+def seal_json(app, obj):
+    return sealing.seal(json.dumps(obj).encode(), public_key(app))
+
+
+def seal_bytes(app, data):
+    return json.dumps(sealing.seal(data, public_key(app))).encode()
+
+
+def png_bytes(size=(8, 8), color=(200, 30, 30)):
+    out = io.BytesIO()
+    Image.new("RGB", size, color).save(out, "PNG")
+    return out.getvalue()
+
+
+def jpeg_bytes(size=(8, 8)):
+    out = io.BytesIO()
+    Image.new("RGB", size, (10, 120, 40)).save(out, "JPEG")
+    return out.getvalue()
+
+
+def csrf_token(client):
+    return client.get("/api/csrf").get_json()["token"]
+
+
+def post_report(client, app, answers=None, key="auto", images=(), envelope=None,
+                created_at=CREATED_AT, headers=None, sealed_attachments=None):
+    """POST /api/reports as the device does: JSON, or multipart when there are images."""
+    answers = full_answers() if answers is None else answers
+    if images and "attachments" not in answers:
+        answers = {**answers, "attachments": [
+            {"name": f"shot{i}.png", "type": "image/png", "size": len(img)}
+            for i, img in enumerate(images)]}
+    envelope = envelope if envelope is not None else seal_json(app, answers)
+    hdrs = {"X-CSRFToken": csrf_token(client)}
+    if key == "auto":
+        key = str(uuid.uuid4())
+    if key is not None:
+        hdrs["Idempotency-Key"] = key
+    hdrs.update(headers or {})
+    meta = {"created_at": created_at, "report": envelope}
+    blobs = sealed_attachments if sealed_attachments is not None else [
+        seal_bytes(app, img) for img in images]
+    if blobs:
+        data = {"meta": json.dumps(meta),
+                "attachment": [(io.BytesIO(b), f"a{i}.sealed", "application/octet-stream")
+                               for i, b in enumerate(blobs)]}
+        return client.post("/api/reports", data=data, headers=hdrs,
+                           content_type="multipart/form-data")
+    return client.post("/api/reports", json=meta, headers=hdrs)
