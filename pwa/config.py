@@ -24,7 +24,12 @@ class Config:
     # Sessions: only essential cookies, never readable by scripts.
     SESSION_COOKIE_NAME = "session"
     SESSION_COOKIE_HTTPONLY = True
-    SESSION_COOKIE_SAMESITE = "Lax"
+    # Strict: the cookie is never sent with a request started by another site (officers'
+    # sign-in and the no-JS report form only need it on same-site navigation and posts).
+    SESSION_COOKIE_SAMESITE = "Strict"
+    # Only officers' sessions are permanent; they end after 15 idle minutes (the officers
+    # blueprint also checks a last-seen time on each request).
+    PERMANENT_SESSION_LIFETIME = 15 * 60
     SESSION_COOKIE_SECURE = False
     FORCE_HTTPS = False
     HSTS = False
@@ -99,6 +104,9 @@ class ProductionConfig(Config):
         super().__init__()
         if not self.SECRET_KEY:
             raise StartupError("SECRET_KEY must be set in production (a long random string).")
+        if len(self.SECRET_KEY) < 32:
+            raise StartupError("SECRET_KEY must be at least 32 characters in production: it "
+                               "signs sessions and protects officers' second factors.")
         if not _env("REPORT_KEY_FILE"):
             raise StartupError("REPORT_KEY_FILE must be set in production: the path of the "
                                "force's report private key (`flask --app pwa keys generate`).")
