@@ -27,7 +27,7 @@ def show_enrolment(email, secret):
     click.echo("Add this account to the officer's authenticator app, by scanning the QR code")
     click.echo("or entering the URI. Show it only to them; it is not shown again.")
     click.echo(uri)
-    segno.make(uri).terminal(out=click.get_text_stream("stdout"), compact=True)
+    segno.make(uri).terminal(compact=True)
 
 
 def _officer(email):

@@ -1,0 +1,43 @@
+"""An officer signs in with a TOTP code in Chromium and sees a report arrive on the
+dashboard without reloading. (The report is inserted as the report feature stores it; the
+end-to-end "queued offline on a phone, then delivered" version needs the report branch.)"""
+import pyotp
+import pytest
+from playwright.sync_api import expect
+
+from officers_support import PASSWORD, make_officer, make_report
+
+EMAIL = "officer@example.police.uk"
+
+
+@pytest.fixture
+def live_app(make_app):
+    return make_app(OFFICER_POLL_SECONDS=1)
+
+
+def test_a_new_report_appears_on_the_open_dashboard(page, live_server, live_app):
+    _, secret = make_officer(live_app, EMAIL)
+    make_report(live_app)
+    messages = []
+    page.on("console", lambda msg: messages.append(msg.text))
+
+    page.goto(live_server.url + "/officers/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Officers: sign in")
+    page.get_by_label("Email address").fill(EMAIL)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Code from your authenticator app").fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="Sign in").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Reports")
+    count = page.locator("[data-live-count]")
+    expect(count).to_have_text("1 new report")
+    page.evaluate("window.notReloaded = true")
+
+    reference = make_report(live_app, in_danger=True)
+    expect(count).to_have_text("2 new reports")
+    row = page.get_by_role("row").filter(has=page.get_by_role("link", name=reference))
+    expect(row).to_contain_text("In danger now")
+    # Flagged, so listed first.
+    expect(page.locator("[data-live-rows] tr").first).to_contain_text(reference)
+    assert page.evaluate("window.notReloaded") is True
+    assert [m for m in messages if "Content Security Policy" in m] == []
