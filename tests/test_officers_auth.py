@@ -169,3 +169,15 @@ def test_session_cookie_flags(app, client, officer, clock):
     assert cookie["httponly"] and cookie["samesite"] == "Strict"
     assert cookie["expires"]  # a permanent session, ending with PERMANENT_SESSION_LIFETIME
     assert app.permanent_session_lifetime.total_seconds() == 15 * 60
+
+
+def test_an_expired_form_keeps_the_email_and_asks_again(app, client, officer, clock):
+    response = client.post("/officers/sign-in", data={
+        "csrf_token": "expired", "email": EMAIL, "password": PASSWORD,
+        "code": code(officer[1], clock)})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "security check expired" in html and f'value="{EMAIL}"' in html
+    assert client.get("/officers/").status_code == 302
+    with app.app_context():
+        assert db.session.get(Officer, officer[0]).login_id is None

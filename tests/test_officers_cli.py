@@ -1,13 +1,11 @@
 """Command-line tasks: accounts (password from standard input only), key rotation and
 retention."""
 import datetime
-import json
-from pathlib import Path
 
 import pyotp
 import pytest
 
-from officers_support import PASSWORD, clock, make_officer, make_report, post, sign_in  # noqa: F401,E501
+from officers_support import PASSWORD, clock, make_officer, make_report, sign_in  # noqa: F401
 
 from pwa import sealing
 from pwa.extensions import db

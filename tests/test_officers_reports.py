@@ -7,7 +7,7 @@ import re
 import pytest
 import sqlalchemy
 
-from officers_support import clock, make_officer, make_report, post, sign_in, token_from  # noqa: F401,E501
+from officers_support import clock, make_officer, make_report, post, sign_in  # noqa: F401
 
 from pwa.extensions import db
 from pwa.models import Report

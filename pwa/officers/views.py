@@ -7,7 +7,7 @@ from flask_login import current_user, login_user, logout_user
 from wtforms.fields.choices import SelectChoice
 
 from .. import answers as answers_module
-from ..extensions import db, limiter, talisman
+from ..extensions import csrf, db, limiter, talisman
 from . import audit, auth, clock, reports
 from . import bp
 from .forms import AssignForm, EmptyForm, NoteForm, SignInForm, StatusForm
@@ -55,6 +55,7 @@ def _end_session():
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["OFFICER_SIGNIN_RATE"], methods=["POST"])
+@csrf.exempt  # the form checks its own token, so an expired one keeps the email typed
 def sign_in():
     if current_user.is_authenticated and session.get(SEEN):
         return redirect(url_for("officers.dashboard"))
