@@ -12,9 +12,10 @@ function start(root) {
 
   async function get(url) {
     const response = await fetch(url, { credentials: 'same-origin', cache: 'no-store' });
-    // Signed out (idle, or elsewhere): the server sends us to sign-in; follow it.
-    if (response.redirected || response.status === 401) {
-      window.location.reload();
+    // Signed out (idle, or elsewhere): the server sent us to sign-in; go there, so the
+    // page says why.
+    if (response.redirected) {
+      window.location.assign(response.url);
       return null;
     }
     return response.ok ? response : null;
@@ -22,10 +23,11 @@ function start(root) {
 
   async function refreshRows() {
     const response = await get(rowsUrl);
-    if (!response || !rows) return;
+    if (!response || !rows) return false;
     const html = await response.text();
     const doc = new DOMParser().parseFromString(`<table><tbody>${html}</tbody></table>`, 'text/html');
     rows.replaceChildren(...doc.querySelector('tbody').childNodes);
+    return true;
   }
 
   async function tick() {
@@ -33,10 +35,8 @@ function start(root) {
       const response = await get(summaryUrl);
       if (!response) return;
       const summary = await response.json();
-      if (summary.version !== version) {
-        await refreshRows();
-        version = summary.version;
-      }
+      // Remember the new version only once the rows are shown, so a failed fetch retries.
+      if (summary.version !== version && await refreshRows()) version = summary.version;
       if (count.textContent !== summary.new_text) count.textContent = summary.new_text;
     } catch (error) {
       // Offline or the server is restarting: try again at the next tick.

@@ -5,7 +5,8 @@ import pyotp
 import pytest
 from playwright.sync_api import expect
 
-from officers_support import PASSWORD, make_officer, make_report
+from officers_support import PASSWORD, Clock, make_officer, make_report
+from pwa.officers import clock as clock_module
 
 EMAIL = "officer@example.police.uk"
 
@@ -41,6 +42,26 @@ def test_a_new_report_appears_on_the_open_dashboard(page, live_server, live_app)
     expect(page.locator("[data-live-rows] tr").first).to_contain_text(reference)
     assert page.evaluate("window.notReloaded") is True
     assert [m for m in messages if "Content Security Policy" in m] == []
+
+
+def sign_in(page, url, secret):
+    page.goto(url + "/officers/")
+    page.get_by_label("Email address").fill(EMAIL)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Code from your authenticator app").fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Reports")
+
+
+def test_an_idle_dashboard_goes_to_sign_in_by_itself(page, live_server, live_app, monkeypatch):
+    clock = Clock(clock_module.now())
+    monkeypatch.setattr(clock_module, "now", clock.now)
+    _, secret = make_officer(live_app, EMAIL)
+    sign_in(page, live_server.url, secret)
+    clock.advance(minutes=live_app.config["OFFICER_IDLE_MINUTES"], seconds=1)
+    # Polling is not activity: the next poll finds the session idle and leaves the page.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Officers: sign in")
+    expect(page.get_by_role("status")).to_contain_text("without activity")
 
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
