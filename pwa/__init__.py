@@ -34,6 +34,7 @@ def _build(config_object):
 
     db.init_app(app)
     from . import models  # noqa: F401  (registers the tables)
+    from .officers import models as officer_models  # noqa: F401
 
     migrate.init_app(app, db)
     cache.init_app(app)
@@ -55,4 +56,8 @@ def _build(config_object):
     report.init_app(app)  # the form under /report/ and its API under /api/
     app.register_blueprint(offline_app_bp)
     cli.init_app(app)
+
+    from . import officers
+
+    officers.init_app(app)
     return app

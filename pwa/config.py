@@ -26,6 +26,9 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     # Strict: the cookie is only ever needed on our own pages (the no-JS form, officers).
     SESSION_COOKIE_SAMESITE = "Strict"
+    # Only officers' sessions are permanent; they end after 15 idle minutes (the officers
+    # blueprint also checks a last-seen time on each request).
+    PERMANENT_SESSION_LIFETIME = 15 * 60
     SESSION_COOKIE_SECURE = False
     FORCE_HTTPS = False
     HSTS = False
@@ -114,6 +117,9 @@ class ProductionConfig(Config):
         if not _env("REPORT_KEY_FILE"):
             raise StartupError("REPORT_KEY_FILE must be set in production: the path of the "
                                "force's report private key (`flask --app pwa keys generate`).")
+        if len(self.SECRET_KEY) < 32:
+            raise StartupError("SECRET_KEY must be at least 32 characters in production: it "
+                               "signs sessions and protects officers' second factors.")
 
 
 CONFIGS = {

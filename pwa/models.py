@@ -32,6 +32,8 @@ class Report(db.Model):
     in_danger = db.Column(db.Boolean, nullable=False, default=False)
     status = db.Column(db.String(16), nullable=False, default="new", index=True)
     closed_at = db.Column(db.DateTime(timezone=True))
+    # The officer dealing with it (the officers feature, pwa/officers/models.py).
+    assigned_to_id = db.Column(db.ForeignKey("officers.id", ondelete="SET NULL"))
 
     attachments = db.relationship(
         "Attachment", back_populates="report", cascade="all, delete-orphan",

@@ -1,0 +1,280 @@
+"""Officers' pages. Thin: the work is in auth.py, reports.py and audit.py."""
+import json
+
+from flask import (abort, current_app, flash, jsonify, make_response, redirect,
+                   render_template, request, session, url_for)
+from flask_login import current_user, login_user, logout_user
+from wtforms.fields.choices import SelectChoice
+
+from .. import answers as answers_module
+from ..extensions import csrf, db, limiter, talisman
+from . import audit, auth, clock, reports
+from . import bp
+from .forms import AssignForm, EmptyForm, NoteForm, SignInForm, StatusForm
+from .models import AuditEntry, Officer
+
+PUBLIC = {"officers.sign_in"}
+# Polled by the page itself: they must not keep an idle session alive.
+PASSIVE = {"officers.api_summary", "officers.api_rows"}
+SEEN = "officers_seen"
+ATTACHMENT_CSP = "default-src 'none'; sandbox"
+
+
+@bp.before_request
+def require_officer():
+    if request.endpoint in PUBLIC:
+        return None
+    if not current_user.is_authenticated:
+        return redirect(url_for("officers.sign_in"))
+    now = clock.now().timestamp()
+    idle = current_app.config["OFFICER_IDLE_MINUTES"] * 60
+    seen = session.get(SEEN)
+    if seen is None or now - seen > idle:
+        audit.record("session_expired", officer=current_user, commit=False)
+        _end_session()
+        return redirect(url_for("officers.sign_in", expired=1))
+    if request.endpoint not in PASSIVE:
+        session[SEEN] = now
+    return None
+
+
+@bp.after_request
+def never_cache(response):
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _end_session():
+    officer = db.session.get(Officer, current_user.id)
+    if officer is not None:
+        officer.login_id = None  # the cookie, even if kept, no longer signs anyone in
+    db.session.commit()
+    logout_user()
+    session.clear()
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["OFFICER_SIGNIN_RATE"], methods=["POST"])
+@csrf.exempt  # the form checks its own token, so an expired one keeps the email typed
+def sign_in():
+    if current_user.is_authenticated and session.get(SEEN):
+        return redirect(url_for("officers.dashboard"))
+    form = SignInForm()
+    failed = False
+    if form.validate_on_submit():
+        result = auth.attempt_sign_in(form.email.data, form.password.data, form.code.data)
+        if result.ok:
+            # A new session: nothing from before sign-in survives, and the cookie changes.
+            session.clear()
+            session.permanent = True
+            login_user(result.officer)
+            session[SEEN] = clock.now().timestamp()
+            audit.record("sign_in", officer=result.officer)
+            return redirect(url_for("officers.dashboard"))
+        audit.record("sign_in_failed", officer=result.officer, detail=result.reason)
+        failed = True
+    form.code.data = ""
+    status = 200 if request.method == "GET" else 400
+    return render_template("officers/sign_in.html", form=form, failed=failed,
+                           expired=request.args.get("expired") == "1",
+                           signed_out=request.args.get("signed_out") == "1"), status
+
+
+@bp.post("/sign-out")
+def sign_out():
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    audit.record("sign_out", officer=current_user, commit=False)
+    _end_session()
+    return redirect(url_for("officers.sign_in", signed_out=1))
+
+
+def _filters():
+    status = request.args.get("status", "")
+    flag = request.args.get("flag", "")
+    return (status if status in reports.STATUSES else "",
+            flag if flag in reports.FLAGS else "")
+
+
+def _rows():
+    status, flag = _filters()
+    found = reports.dashboard_query(status, flag).limit(reports.LIST_LIMIT + 1).all()
+    return found[:reports.LIST_LIMIT], len(found) > reports.LIST_LIMIT
+
+
+def _new_text(count):
+    return f"{count} new report{'' if count == 1 else 's'}"
+
+
+@bp.get("/")
+def dashboard():
+    rows, more = _rows()
+    status, flag = _filters()
+    summary = reports.summary()
+    return render_template("officers/dashboard.html", rows=rows, more=more, status=status,
+                           flag=flag, summary=summary, new_text=_new_text(summary["new"]),
+                           statuses=reports.STATUSES, flags=reports.FLAGS,
+                           waited=reports.waited, officers=_officer_names())
+
+
+@bp.get("/api/summary")
+def api_summary():
+    summary = reports.summary()
+    return jsonify({**summary, "new_text": _new_text(summary["new"])})
+
+
+@bp.get("/api/rows")
+def api_rows():
+    rows, more = _rows()
+    return render_template("officers/_rows.html", rows=rows, more=more,
+                           statuses=reports.STATUSES, waited=reports.waited,
+                           officers=_officer_names())
+
+
+def _officer_names():
+    return {o.id: o.email for o in Officer.query.all()}
+
+
+def _report_or_404(reference):
+    report = reports.find(reference)
+    if report is None:
+        abort(404)
+    return report
+
+
+def _assign_form(report):
+    form = AssignForm()
+    form.officer.choices = [SelectChoice("", "Nobody")] + [
+        SelectChoice(str(o.id), o.email)
+        for o in Officer.query.filter_by(active=True).order_by(Officer.email)]
+    if request.method == "GET":
+        form.officer.data = str(report.assigned_to_id or "")
+    return form
+
+
+def _attachment_rows(report, answers):
+    meta = answers.get("attachments") if isinstance(answers.get("attachments"), list) else []
+    rows = []
+    for n, attachment in enumerate(report.attachments, start=1):
+        info = meta[n - 1] if n - 1 < len(meta) and isinstance(meta[n - 1], dict) else {}
+        rows.append({"n": n, "type": info.get("type") or "unknown type",
+                     "size": info.get("size") or attachment.size})
+    return rows
+
+
+def _render_report(report, note_form=None, status=200):
+    answers = reports.open_answers(report)
+    shown = {k: v for k, v in answers.items() if k != "attachments"}
+    assigned = (db.session.get(Officer, report.assigned_to_id)
+                if report.assigned_to_id else None)
+    return render_template(
+        "officers/report.html", report=report, rows=answers_module.describe(shown),
+        attachments=_attachment_rows(report, answers), notes=reports.notes(report),
+        status_form=StatusForm(status=report.status), assign_form=_assign_form(report),
+        note_form=note_form or NoteForm(), statuses=reports.STATUSES,
+        waited=reports.waited(report), assigned=assigned), status
+
+
+@bp.get("/reports/<reference>")
+def report(reference):
+    report = _report_or_404(reference)
+    page = _render_report(report)
+    audit.record("report_view", officer=current_user, report=report)
+    return page
+
+
+@bp.get("/reports/<reference>/attachments/<int:n>")
+@talisman(content_security_policy=ATTACHMENT_CSP)
+def attachment(reference, n):
+    report = _report_or_404(reference)
+    if not 1 <= n <= len(report.attachments):
+        abort(404)
+    data = reports.open_attachment(report.attachments[n - 1])
+    mime, ext = reports.sniff_image(data)
+    audit.record("attachment_view", officer=current_user, report=report,
+                 detail=f"attachment {n}")
+    disposition = "inline" if mime.startswith("image/") and not request.args.get(
+        "download") else "attachment"
+    response = make_response(data)
+    response.headers["Content-Type"] = mime
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{report.reference}-{n}.{ext}"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = ATTACHMENT_CSP
+    return response
+
+
+@bp.post("/reports/<reference>/status")
+def change_status(reference):
+    report = _report_or_404(reference)
+    form = StatusForm()
+    if not form.validate_on_submit():
+        abort(400)
+    old = report.status
+    reports.set_status(report, form.status.data)
+    audit.record("status_change", officer=current_user, report=report,
+                 detail=f"{old} -> {report.status}")
+    flash(f"Status changed to {reports.STATUSES[report.status]}.")
+    return redirect(url_for("officers.report", reference=report.reference))
+
+
+@bp.post("/reports/<reference>/assign")
+def assign(reference):
+    report = _report_or_404(reference)
+    form = _assign_form(report)
+    if not form.validate_on_submit():
+        abort(400)
+    officer = db.session.get(Officer, int(form.officer.data)) if form.officer.data else None
+    report.assigned_to_id = officer.id if officer else None
+    if officer and report.status in ("new", "in_review"):
+        reports.set_status(report, "assigned")
+    audit.record("assign", officer=current_user, report=report,
+                 detail=f"to officer {officer.id}" if officer else "unassigned")
+    flash(f"Assigned to {officer.email}." if officer else "Nobody is assigned now.")
+    return redirect(url_for("officers.report", reference=report.reference))
+
+
+@bp.post("/reports/<reference>/notes")
+def add_note(reference):
+    report = _report_or_404(reference)
+    form = NoteForm()
+    if not form.validate_on_submit():
+        if "csrf_token" in form.errors:
+            abort(400)
+        # The report again, the message beside the field, and what was typed kept.
+        return _render_report(report, note_form=form, status=400)
+    reports.add_note(report, current_user, form.text.data)
+    audit.record("note_add", officer=current_user, report=report)
+    flash("Note added.")
+    return redirect(url_for("officers.report", reference=report.reference))
+
+
+@bp.get("/reports/<reference>/export.json")
+def export_json(reference):
+    report = _report_or_404(reference)
+    body = json.dumps(reports.export(report), indent=2, ensure_ascii=False)
+    audit.record("export", officer=current_user, report=report, detail="json")
+    response = make_response(body)
+    response.headers["Content-Type"] = "application/json; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="{report.reference}.json"'
+    return response
+
+
+@bp.get("/reports/<reference>/print")
+def export_print(reference):
+    report = _report_or_404(reference)
+    data = reports.export(report)
+    audit.record("export", officer=current_user, report=report, detail="printable page")
+    answers = {k: v for k, v in data["answers"].items() if k != "attachments"}
+    return render_template("officers/print.html", report=report, data=data,
+                           rows=answers_module.describe(answers), statuses=reports.STATUSES,
+                           waited=reports.waited(report))
+
+
+@bp.get("/audit")
+def audit_log():
+    if not current_user.is_supervisor:
+        abort(403)
+    page = request.args.get("page", 1, type=int)
+    entries = db.paginate(db.select(AuditEntry).order_by(AuditEntry.id.desc()),
+                          page=page, per_page=100, error_out=False)
+    return render_template("officers/audit.html", entries=entries, actions=audit.ACTIONS)
