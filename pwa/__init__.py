@@ -48,8 +48,10 @@ def _build(config_object):
 
     from .pages import bp as pages_bp
     from .advice import bp as advice_bp
+    from . import health
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(advice_bp)
+    health.init_app(app)
     cli.init_app(app)
     return app
