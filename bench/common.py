@@ -50,9 +50,10 @@ def production_env(tmp, database_url, redis_url=None, redis_prefix=None, **extra
         sealing.write_private_key(key_file)
     env = {k: v for k, v in os.environ.items()
            if k not in ("DATABASE_URL", "REDIS_URL", "REDIS_PREFIX", "WEB_CONCURRENCY")}
+    pythonpath = os.pathsep.join(p for p in [str(ROOT), os.environ.get("PYTHONPATH")] if p)
     env.update(APP_CONFIG="production", SECRET_KEY=secrets.token_hex(32),
                REPORT_KEY_FILE=str(key_file), ATTACHMENT_DIR=str(Path(tmp) / "attachments"),
-               DATABASE_URL=database_url, PYTHONPATH=str(ROOT))
+               DATABASE_URL=database_url, PYTHONPATH=pythonpath)
     if redis_url:
         env.update(REDIS_URL=redis_url, REDIS_PREFIX=redis_prefix or "sx:")
     env.update({k: str(v) for k, v in extra.items()})
@@ -193,3 +194,32 @@ def machine():
                 mem = f", {int(line.split()[1]) // 1024 // 1024} GB RAM"
     return f"{os.cpu_count()} cores ({cpu}){mem}, {platform.system()} {platform.release()}, " \
            f"Python {platform.python_version()}"
+
+
+@contextlib.contextmanager
+def report_stack(workers, servers=1):
+    """PostgreSQL (a throwaway database, migrated) + Redis (a throwaway prefix) + `servers`
+    gunicorns with `workers` workers each, production configuration, PROXY_FIX=1 so each
+    simulated phone has its own address. Exits with a clear message if PostgreSQL or Redis
+    is unreachable or this build has no POST /api/reports yet.
+    Yields (gunicorns, public key, psycopg conninfo of the database)."""
+    from bench.report_client import public_key_from_file, route_exists
+
+    reachable_or_exit()
+    with tempfile.TemporaryDirectory(prefix="sx-bench-") as tmp, \
+            bench_database() as (database_url, conninfo), redis_prefix() as (r_url, prefix):
+        env, key_file = production_env(tmp, database_url, r_url, prefix, PROXY_FIX=1)
+        migrate(env)
+        started = []
+        try:
+            # BENCH_APP: another app factory to load (e.g. to try these scripts out).
+            app = os.environ.get("BENCH_APP", "pwa:create_app()")
+            for _ in range(servers):
+                started.append(Gunicorn(env, workers=workers, app=app))
+            if not route_exists(started[0].url):
+                sys.exit("POST /api/reports is 404 in this build: the report feature (issue 5, "
+                         "branch `report`) is not merged yet, so there is nothing to measure.")
+            yield started, public_key_from_file(key_file), conninfo
+        finally:
+            for server in started:
+                server.stop()

@@ -1,4 +1,4 @@
-"""A device sending reports as docs (REPORT_CONTRACT) describe `POST /api/reports`, for the
+"""A phone sending reports to `POST /api/reports` as the report contract specifies, for the
 benchmarks and the two-servers test: sealed envelopes (pwa.sealing), an idempotency key per
 report, a CSRF token from `GET /api/csrf`, and the outbox's retry rules (retry on network
 errors, timeouts, 5xx, 409 and 429 with the same key and body; stop on 200/201 or a final 4xx).
