@@ -48,6 +48,11 @@ class Config:
         # The embedded default is a SQLite file; DATABASE_URL switches to PostgreSQL.
         self.SQLALCHEMY_DATABASE_URI = database_url(
             _env("DATABASE_URL", f"sqlite:///{INSTANCE / 'app.sqlite'}"))
+        if self.SQLALCHEMY_DATABASE_URI.startswith("postgresql"):
+            # An unreachable server should fail a request (and /readyz) in seconds, not hang
+            # a worker until gunicorn kills it.
+            self.SQLALCHEMY_ENGINE_OPTIONS = {**self.SQLALCHEMY_ENGINE_OPTIONS,
+                                              "connect_args": {"connect_timeout": 5}}
         # REDIS_URL moves the page cache and the rate limits to Redis, shared by all processes.
         self.use_redis(_env("REDIS_URL"), _env("REDIS_PREFIX", "sx:"))
         # Behind a reverse proxy: how many proxies to trust for X-Forwarded-* (0 = none).
