@@ -79,11 +79,13 @@ def test_readyz_is_503_when_the_database_does_not_answer(make_config, tmp_path):
 
 
 def test_with_redis_down_pages_still_serve_and_readyz_says_so(make_config):
-    config = make_config()
+    config = make_config(RATELIMIT_DEFAULT="2 per minute")
     config.use_redis("redis://127.0.0.1:1/0", "sx_down:")  # nothing listens on port 1
     app = create_app(config)
     client = app.test_client()
     assert client.get("/advice/what-to-do-now").status_code == 200
+    # Limits are then counted in this process until Redis is back.
+    assert [client.get("/cookies").status_code for _ in range(3)] == [200, 200, 429]
     response = client.get("/readyz")
     assert response.status_code == 503
     assert response.get_json()["checks"]["redis"] == "failed"
