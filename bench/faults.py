@@ -8,8 +8,9 @@ until acknowledged, with back-off, as the outbox does).
                                      [--restart-postgres]
 
 --restart-postgres runs `pg_ctlcluster --skip-systemctl-redirect <version> main restart`
-(version from /etc/postgresql): that restarts the machine's PostgreSQL for everyone using
-it, so it is opt-in; run it only when nobody else is using that server.
+(version from /etc/postgresql; `--pg-cluster 15/other` for another cluster): that restarts
+the machine's PostgreSQL for everyone using it, so it is opt-in; run it only when nobody
+else is using that server, or on a cluster of your own (bench/README.md).
 Exits with a message if POST /api/reports does not exist yet (issue 5).
 """
 import argparse
@@ -26,9 +27,9 @@ from bench import load  # noqa: E402
 from bench.common import machine, report_stack  # noqa: E402
 
 
-def postgres_version():
+def default_cluster():
     versions = sorted(os.listdir("/etc/postgresql"), key=lambda v: int(v) if v.isdigit() else 0)
-    return versions[-1]
+    return f"{versions[-1]}/main"
 
 
 def main():
@@ -37,6 +38,8 @@ def main():
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--restart-postgres", action="store_true")
+    parser.add_argument("--pg-cluster", default=None,
+                        help="VERSION/NAME of the cluster to restart (default: newest/main)")
     args = parser.parse_args()
     args.reports = max(100, min(args.reports, 50_000))
     events = []
@@ -59,8 +62,9 @@ def main():
 
         def restart(done):
             started = time.monotonic()
+            version, name = (args.pg_cluster or default_cluster()).split("/")
             result = subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect",
-                                     postgres_version(), "main", "restart"],
+                                     version, name, "restart"],
                                     capture_output=True, text=True)
             events.append(f"after {done} reports: PostgreSQL restart "
                           f"({'ok' if result.returncode == 0 else result.stderr.strip()}, "
