@@ -67,7 +67,6 @@ class Config:
         # Days a report is kept after it is closed; then the retention command deletes it.
         self.REPORT_RETENTION_DAYS = int(_env("REPORT_RETENTION_DAYS", "365"))
 
-
     def use_redis(self, url, prefix="sx:"):
         """Point the page cache and the rate limits at Redis (or, with no URL, at this
         process's memory). The prefix keeps apps that share one Redis apart."""

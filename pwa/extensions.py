@@ -8,15 +8,15 @@ from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_talisman import Talisman
-from sqlalchemy import MetaData
 from flask_wtf import CSRFProtect
+from sqlalchemy import MetaData
 
 # Named constraints, so a later migration can drop or alter them on every database (SQLite's
-# batch mode rebuilds a table and can only keep or drop constraints that have names).
+# batch mode rebuilds a table and can only keep or drop constraints that have names). Check
+# constraints are left alone: name those yourself (CheckConstraint(..., name="...")).
 db = SQLAlchemy(metadata=MetaData(naming_convention={
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }))
