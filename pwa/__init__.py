@@ -50,11 +50,13 @@ def _build(config_object):
     from .pages import bp as pages_bp
     from .advice import bp as advice_bp
     from .offline_app import bp as offline_app_bp
+    from . import health
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(advice_bp)
     report.init_app(app)  # the form under /report/ and its API under /api/
     app.register_blueprint(offline_app_bp)
+    health.init_app(app)
     cli.init_app(app)
 
     from . import officers

@@ -1,12 +1,14 @@
-"""Command-line tasks: `flask --app pwa check | init-db | keys generate PATH`."""
+"""Command-line tasks: `flask --app pwa check | init-db | keys generate PATH`.
+
+The schema itself is managed by Flask-Migrate: `flask --app pwa db upgrade`."""
 from pathlib import Path
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
+from flask_migrate import upgrade
 
 from . import sealing
-from .extensions import db
 
 keys = AppGroup("keys", help="The force's report key pair.")
 
@@ -34,10 +36,13 @@ def check():
 
 
 @click.command("init-db")
+@with_appcontext
 def init_db():
-    """Create the tables (development; production uses migrations)."""
-    db.create_all()
-    click.echo("Tables created.")
+    """Bring the database schema up to date (the same as `flask db upgrade`)."""
+    # Kept as an alias: tables made any other way (create_all) would have no migration
+    # history, and the next `db upgrade` would then fail on tables that already exist.
+    upgrade()
+    click.echo("Database schema is up to date.")
 
 
 def init_app(app):

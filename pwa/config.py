@@ -53,17 +53,15 @@ class Config:
         self.FORCE_FILE = _env("FORCE_FILE", str(ROOT / "content" / "force.yaml"))
         self.ADVICE_DIR = _env("ADVICE_DIR", str(ROOT / "content" / "advice"))
         # The embedded default is a SQLite file; DATABASE_URL switches to PostgreSQL.
-        self.SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{INSTANCE / 'app.sqlite'}")
+        self.SQLALCHEMY_DATABASE_URI = database_url(
+            _env("DATABASE_URL", f"sqlite:///{INSTANCE / 'app.sqlite'}"))
+        if self.SQLALCHEMY_DATABASE_URI.startswith("postgresql"):
+            # An unreachable server should fail a request (and /readyz) in seconds, not hang
+            # a worker until gunicorn kills it.
+            self.SQLALCHEMY_ENGINE_OPTIONS = {**self.SQLALCHEMY_ENGINE_OPTIONS,
+                                              "connect_args": {"connect_timeout": 5}}
         # REDIS_URL moves the page cache and the rate limits to Redis, shared by all processes.
-        self.REDIS_URL = _env("REDIS_URL")
-        if self.REDIS_URL:
-            self.CACHE_TYPE = "RedisCache"
-            self.CACHE_REDIS_URL = self.REDIS_URL
-            self.CACHE_KEY_PREFIX = "sx:"
-            self.RATELIMIT_STORAGE_URI = self.REDIS_URL
-        else:
-            self.CACHE_TYPE = "SimpleCache"
-            self.RATELIMIT_STORAGE_URI = "memory://"
+        self.use_redis(_env("REDIS_URL"), _env("REDIS_PREFIX", "sx:"))
         # Behind a reverse proxy: how many proxies to trust for X-Forwarded-* (0 = none).
         self.PROXY_FIX = int(_env("PROXY_FIX", "0"))
         # The force's report key pair (RSA private key, PEM). Reports are sealed to its public
@@ -84,6 +82,39 @@ class Config:
         # Hours a no-JS report in progress is kept after its last change.
         self.REPORT_PROGRESS_HOURS = int(_env("REPORT_PROGRESS_HOURS", "4"))
 
+    def use_redis(self, url, prefix="sx:"):
+        """Point the page cache and the rate limits at Redis (or, with no URL, at this
+        process's memory). The prefix keeps apps that share one Redis apart."""
+        self.REDIS_URL = url
+        if url:
+            self.CACHE_TYPE = "RedisCache"
+            self.CACHE_REDIS_URL = url
+            self.CACHE_KEY_PREFIX = prefix
+            # A Redis that stops answering must not hang the pages: give up quickly, and
+            # flask-caching then renders the page uncached.
+            self.CACHE_OPTIONS = {"socket_timeout": 1, "socket_connect_timeout": 1}
+            self.RATELIMIT_STORAGE_URI = url
+            self.RATELIMIT_STORAGE_OPTIONS = {"socket_timeout": 1, "socket_connect_timeout": 1}
+            self.RATELIMIT_KEY_PREFIX = prefix.rstrip(":")
+            # If Redis is down, count in this process rather than refuse a victim's report.
+            self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+            self.RATELIMIT_SWALLOW_ERRORS = True
+        else:
+            self.CACHE_TYPE = "SimpleCache"
+            self.CACHE_OPTIONS = {}
+            self.RATELIMIT_STORAGE_URI = "memory://"
+            self.RATELIMIT_STORAGE_OPTIONS = {}
+            self.RATELIMIT_KEY_PREFIX = ""
+
+
+def database_url(url):
+    """SQLAlchemy URL for DATABASE_URL. Hosting platforms hand out `postgres://` and
+    `postgresql://`; both mean PostgreSQL through psycopg 3, the driver we ship."""
+    for scheme in ("postgres://", "postgresql://"):
+        if url.startswith(scheme):
+            return "postgresql+psycopg://" + url[len(scheme):]
+    return url
+
 
 class DevelopmentConfig(Config):
     REPORT_KEY_AUTOCREATE = True  # a throwaway key for local runs, made on first start
@@ -101,8 +132,7 @@ class TestingConfig(Config):
         super().__init__()
         self.SECRET_KEY = "testing-secret"
         self.SQLALCHEMY_DATABASE_URI = "sqlite://"
-        self.CACHE_TYPE = "SimpleCache"
-        self.RATELIMIT_STORAGE_URI = "memory://"
+        self.use_redis(None)
 
 
 class ProductionConfig(Config):

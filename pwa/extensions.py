@@ -1,4 +1,6 @@
 """Extensions, created once here and bound to the app in create_app()."""
+from pathlib import Path
+
 from flask_caching import Cache
 from flask_compress import Compress
 from flask_limiter import Limiter
@@ -7,9 +9,21 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_talisman import Talisman
 from flask_wtf import CSRFProtect
+from sqlalchemy import MetaData
 
-db = SQLAlchemy()
-migrate = Migrate()
+# Named constraints, so a later migration can drop or alter them on every database (SQLite's
+# batch mode rebuilds a table and can only keep or drop constraints that have names). Check
+# constraints are left alone: name those yourself (CheckConstraint(..., name="...")).
+db = SQLAlchemy(metadata=MetaData(naming_convention={
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}))
+# Absolute, so `flask db ...`, gunicorn and the tests find the migrations from any directory.
+# (Flask-Migrate 4 already renders batch operations, which SQLite needs to alter tables.)
+migrate = Migrate(directory=str(Path(__file__).resolve().parent.parent / "migrations"),
+                  render_as_batch=True, compare_type=True)
 cache = Cache()
 csrf = CSRFProtect()
 talisman = Talisman()

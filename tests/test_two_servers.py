@@ -1,0 +1,101 @@
+"""Two app servers on different ports, sharing PostgreSQL and Redis, act as one.
+
+Each is gunicorn with two workers, run with the production configuration exactly as the
+README says (gunicorn.conf.py, APP_CONFIG=production, DATABASE_URL, REDIS_URL), on this
+run's own PostgreSQL schema and Redis prefix. Skipped, saying why, where PostgreSQL or Redis
+cannot be reached.
+"""
+import sys
+
+import pytest
+from cachelib import RedisCache
+
+from pwa.config import ROOT
+from two_servers_app import LIMIT
+
+sys.path.insert(0, str(ROOT))
+from bench.common import Gunicorn, migrate, production_env  # noqa: E402
+from bench.report_client import (  # noqa: E402
+    Device, new_key, public_key_from_file, report_body, route_exists, sample_answers)
+
+PAGE = "/advice/what-to-do-now"
+
+
+@pytest.fixture(scope="module")
+def servers(request, tmp_path_factory):
+    if request.config.getoption("backend") == "sqlite":
+        pytest.skip("--backend=sqlite: the two-servers tests need PostgreSQL and Redis")
+    server_stores = request.getfixturevalue("server_stores")
+    schema = server_stores.new_schema()
+    prefix = server_stores.new_prefix()
+    env, key_file = production_env(
+        tmp_path_factory.mktemp("two-servers"), server_stores.sqlalchemy_url(schema),
+        server_stores.redis_url, prefix)
+    env["PYTHONPATH"] = f"{ROOT}:{ROOT / 'tests'}"
+    migrate(env)
+    first = Gunicorn(env, workers=2, app="two_servers_app:create_app()")
+    try:
+        second = Gunicorn(env, workers=2, app="two_servers_app:create_app()")
+    except Exception:
+        first.stop()
+        raise
+    yield first, second, prefix, key_file
+    first.stop()
+    second.stop()
+    server_stores.drop_schema(schema)
+
+
+def test_both_are_ready_with_postgresql_and_redis(servers):
+    for server in servers[:2]:
+        status, _, body = Device(server.url).request("GET", "/readyz")
+        assert status == 200, body
+        assert b'"redis":"ok"' in body.replace(b" ", b"")
+
+
+def test_rate_limits_are_shared(servers):
+    first, second, _, _ = servers
+    a, b = Device(first.url), Device(second.url)
+    seen = []
+    for i in range(LIMIT):
+        status, headers, _ = (a if i % 2 == 0 else b).request("GET", "/_test/limited")
+        seen.append((status, headers["X-RateLimit-Remaining"]))
+    # One count across both servers (and their four workers), not one per process.
+    assert seen == [(200, str(LIMIT - 1 - i)) for i in range(LIMIT)]
+    assert b.request("GET", "/_test/limited")[0] == 429
+    assert a.request("GET", "/_test/limited")[0] == 429
+
+
+def test_the_page_cache_is_shared(servers, server_stores):
+    first, second, prefix, _ = servers
+    status, _, body = Device(first.url).request("GET", PAGE)
+    assert status == 200
+    keys = [k.decode() for k in server_stores.redis.scan_iter(match=f"{prefix}page:*{PAGE}")]
+    assert len(keys) == 1, keys
+    # Mark the cached copy: the other server must serve the marked copy, not render its own.
+    cache = RedisCache(host=server_stores.redis, key_prefix=prefix)
+    key = keys[0][len(prefix):]
+    cached = cache.get(key)
+    assert cached is not None and cached.encode() == body
+    cache.set(key, cached.replace("</body>", "<!-- from the shared cache --></body>"))
+    for server in (second, first):
+        status, _, again = Device(server.url).request("GET", PAGE)
+        assert status == 200 and b"<!-- from the shared cache -->" in again
+
+
+def test_a_report_sent_to_either_server_is_stored_once(servers):
+    """The idempotency key is honoured across servers: the same report sent to one and then
+    retried on the other is one report, with one reference. (Officers seeing it on both
+    servers is for the lead to add with the officers' branch.)"""
+    first, second, _, key_file = servers
+    if not route_exists(first.url):
+        pytest.skip("POST /api/reports is not in this build yet (issue 5, branch `report`): "
+                    "this test runs once it is merged")
+    body = report_body(public_key_from_file(key_file), sample_answers(1))
+    key = new_key()
+    device = Device(first.url, address="198.51.100.7")
+    status, reference, _, _ = device.deliver(key, body)
+    assert status == 201 and reference
+    device.host, device.port = "127.0.0.1", second.port  # the same phone, the other server
+    device.token = None
+    status, again, _, _ = device.deliver(key, body)
+    assert (status, again) == (200, reference)
