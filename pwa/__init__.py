@@ -39,6 +39,10 @@ def _build(config_object):
     migrate.init_app(app, db)
     cache.init_app(app)
     csrf.init_app(app)
+    # Flask-Limiter keeps the first app's key prefix on its shared object (init_app only
+    # fills it when empty); clear it so every app built in this process (tests, CLI) uses
+    # its own configuration.
+    limiter._key_prefix = None
     limiter.init_app(app)
     compress.init_app(app)
     security.init_app(app)

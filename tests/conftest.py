@@ -177,3 +177,27 @@ def _merge(data, changes):
             _merge(data[key], value)
         else:
             data[key] = value
+
+
+@pytest.fixture
+def database_bytes():
+    """database_bytes(app): everything the database holds, as bytes, to search for plaintext.
+    The SQLite file itself, or for PostgreSQL every row of every table (bytes as stored)."""
+
+    def dump(app):
+        with app.app_context():
+            db.session.remove()
+            url = db.engine.url
+            if url.get_backend_name() == "sqlite":
+                db.engine.dispose()  # everything written to the file
+                return Path(url.database).read_bytes()
+            chunks = []
+            with db.engine.connect() as connection:
+                for table in db.metadata.sorted_tables:
+                    for row in connection.execute(table.select()):
+                        for value in row:
+                            chunks.append(value if isinstance(value, bytes)
+                                          else str(value).encode())
+            return b"\n".join(chunks)
+
+    return dump

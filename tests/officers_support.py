@@ -78,6 +78,7 @@ def make_report(app, answers=None, images=(), **columns):
 
 def token_from(html):
     match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    assert match, html[:800]
     return match.group(1)
 
 

@@ -187,19 +187,17 @@ def test_no_report_content_reaches_the_audit_log(app, signed_in):
     assert "Quokka" not in text and "Heliotrope" not in text and "Tangerine" not in text
 
 
-def test_nothing_readable_in_the_database_file_or_attachment_folder(app, signed_in, tmp_path):
+def test_nothing_readable_in_the_database_file_or_attachment_folder(app, signed_in, tmp_path,
+                                                                    database_bytes):
     reference = make_report(app, answers={"v": 1, "what_happened": SECRET_STORY},
                             images=[SECRET_IMAGE])
     page = f"/officers/reports/{reference}"
     post(signed_in, f"{page}/notes", {"text": SECRET_NOTE}, page=page)
     signed_in.get(page)
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-    files = [tmp_path / "test.sqlite", *(tmp_path / "attachments").iterdir()]
-    assert len(files) == 2
-    for path in files:
-        data = path.read_bytes()
+    blobs = {"database": database_bytes(app)}
+    blobs.update({p.name: p.read_bytes() for p in (tmp_path / "attachments").iterdir()})
+    assert len(blobs) == 2
+    for path, data in blobs.items():
         for needle in ("Quokka-marmalade-29183", "Heliotrope-55120", "Tangerine-wombat"):
             assert needle.encode() not in data, (path, needle)
             assert needle.encode("utf-16-le") not in data

@@ -173,7 +173,7 @@ def test_attachment_count_must_match_the_answers(app, client):
     assert response.get_json()["error"]["code"] == "attachment_invalid"
 
 
-def test_no_address_or_user_agent_is_stored(app, client, tmp_path):
+def test_no_address_or_user_agent_is_stored(app, client, tmp_path, database_bytes):
     agent = "Mozilla/5.0 (UniqueTestAgent-7f3a9c)"
     address = "203.0.113.77"
     client.environ_base.update({"REMOTE_ADDR": address, "HTTP_USER_AGENT": agent})
@@ -184,22 +184,19 @@ def test_no_address_or_user_agent_is_stored(app, client, tmp_path):
         value = getattr(report, column.name)
         text = value.decode("latin-1") if isinstance(value, bytes) else str(value)
         assert address not in text and agent not in text
-    with app.app_context():
-        db.engine.dispose()  # everything written to the file
-    raw = (tmp_path / "test.sqlite").read_bytes()
+    raw = database_bytes(app)
     assert address.encode() not in raw and b"UniqueTestAgent" not in raw
 
 
-def test_database_and_attachment_folder_hold_no_plaintext(app, client, tmp_path):
+def test_database_and_attachment_folder_hold_no_plaintext(app, client, tmp_path,
+                                                          database_bytes):
     secret_text = "Plaintext-canary-3141 happened on a ferry"
     image = png_bytes((16, 16), (17, 34, 51))
     response = post_report(client, app, full_answers(what_happened=secret_text,
                                                      name="Canary Person-2718"),
                            images=[image])
     assert response.status_code == 201
-    with app.app_context():
-        db.engine.dispose()
-    blobs = [(tmp_path / "test.sqlite").read_bytes()]
+    blobs = [database_bytes(app)]
     blobs += [p.read_bytes() for p in (tmp_path / "attachments").iterdir()]
     for blob in blobs:
         assert b"Plaintext-canary-3141" not in blob

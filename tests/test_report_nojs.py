@@ -43,7 +43,7 @@ def html(response):
     return response.get_data(as_text=True)
 
 
-def test_no_js_report_end_to_end(app, client, tmp_path):
+def test_no_js_report_end_to_end(app, client, tmp_path, database_bytes):
     assert app.config.get("WTF_CSRF_ENABLED", True)  # the real thing
     form = Form(client)
     start = form.get("/report/")
@@ -147,9 +147,7 @@ def test_no_js_report_end_to_end(app, client, tmp_path):
         assert db.session.query(FormProgress).count() == 0  # progress gone
     # Only the report's own attachment is left on disk (progress uploads were removed).
     assert [p.name for p in (tmp_path / "attachments").iterdir()] == [attachment.stored_name]
-    with app.app_context():
-        db.engine.dispose()
-    raw = (tmp_path / "test.sqlite").read_bytes()
+    raw = database_bytes(app)
     assert b"canary" not in raw and b"sam@example.com" not in raw
 
     # Sending twice (back button, double click) does not store two reports.
