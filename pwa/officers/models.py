@@ -76,20 +76,19 @@ class AuditEntry(db.Model):
     officer = db.relationship("Officer")
 
 
-_SQLITE_TRIGGERS = [
+# The audit log is append-only in the database itself; migration 0002 installs the same.
+APPEND_ONLY_TRIGGERS = {"sqlite": [
     "CREATE TRIGGER audit_entries_no_update BEFORE UPDATE ON audit_entries "
     "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
     "CREATE TRIGGER audit_entries_no_delete BEFORE DELETE ON audit_entries "
     "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
-]
-_POSTGRES_TRIGGERS = [
+], "postgresql": [
     "CREATE OR REPLACE FUNCTION audit_entries_append_only() RETURNS trigger AS $$ "
     "BEGIN RAISE EXCEPTION 'the audit log is append-only'; END; $$ LANGUAGE plpgsql",
     "CREATE TRIGGER audit_entries_append_only BEFORE UPDATE OR DELETE ON audit_entries "
     "FOR EACH ROW EXECUTE FUNCTION audit_entries_append_only()",
-]
-for _sql in _SQLITE_TRIGGERS:
-    event.listen(AuditEntry.__table__, "after_create", DDL(_sql).execute_if(dialect="sqlite"))
-for _sql in _POSTGRES_TRIGGERS:
-    event.listen(AuditEntry.__table__, "after_create",
-                 DDL(_sql).execute_if(dialect="postgresql"))
+]}
+for _dialect, _statements in APPEND_ONLY_TRIGGERS.items():
+    for _sql in _statements:
+        event.listen(AuditEntry.__table__, "after_create",
+                     DDL(_sql).execute_if(dialect=_dialect))
