@@ -319,8 +319,7 @@ def test_exit_parts_pass_axe(page, live_server):
     expect(page.get_by_role("region", name="Leave this site quickly")).to_be_visible()
     page.get_by_role("button", name="Remove this app's data").click()
     expect(page.get_by_role("heading", name="Are you sure?")).to_be_focused()
-    # The phase banner (foundation) sits outside any landmark: not this feature's to move.
-    results = Axe().run(page, context={"exclude": [[".phase-banner"]]})
+    results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
 
 
