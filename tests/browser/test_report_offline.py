@@ -4,6 +4,8 @@ field the server refuses takes the person back to that step."""
 import io
 import json
 
+from flask import request
+
 import pytest
 from PIL import Image
 from playwright.sync_api import expect
@@ -114,6 +116,17 @@ def sent_reference(page):
 def test_written_offline_queued_sealed_across_a_restart_then_sent_once(
         new_context, live_server, live_app):
     url = live_server.url
+    # While the browser restarts, Chromium may start the service worker (for its pending
+    # Background Sync) before Playwright's offline emulation reaches it, and the worker would
+    # deliver early. The server answers 503 then, as a server that is down would, so the
+    # report must still be waiting when the page opens.
+    down = {"now": False}
+
+    @live_app.before_request
+    def server_down():
+        if down["now"] and request.path == "/api/reports":
+            return "", 503
+
     context = new_context()
     page = context.pages[0]
     page.goto(url + "/")
@@ -123,6 +136,7 @@ def test_written_offline_queued_sealed_across_a_restart_then_sent_once(
     fill_report(page, files=True)
     page.get_by_role("button", name="Send report").click()
     expect(page.get_by_text(QUEUED)).to_be_visible()
+    down["now"] = True
     context.close()
 
     # The browser restarts, still with no signal: the report waits, sealed.
@@ -137,6 +151,7 @@ def test_written_offline_queued_sealed_across_a_restart_then_sent_once(
         assert typed not in dump
     assert stored(live_app) == []
 
+    down["now"] = False
     context.set_offline(False)
     reference = sent_reference(page)
     [(db_reference, answers, attachments)] = stored(live_app)
