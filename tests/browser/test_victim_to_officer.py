@@ -1,0 +1,84 @@
+"""End to end: a victim writes a report offline on their phone, it waits in the outbox, and
+when the phone is back online it arrives on an officer's open dashboard without a reload. The
+officer signs in with a real password and TOTP code in a browser of their own (a second
+persistent profile, so nothing is shared with the victim's)."""
+import pyotp
+import pytest
+from playwright.sync_api import expect
+
+from conftest import CHROMIUM, CHROMIUM_ARGS
+from officers_support import PASSWORD, make_officer
+from test_report_offline import CONTROLLED, QUEUED, sent_reference, stored
+
+EMAIL = "officer@example.police.uk"
+
+
+@pytest.fixture
+def live_app(make_app):
+    return make_app(OFFICER_POLL_SECONDS=1)  # the dashboard polls every second, not ten
+
+
+@pytest.fixture
+def officer_context(playwright_instance, tmp_path):
+    context = playwright_instance.chromium.launch_persistent_context(
+        str(tmp_path / "officer-profile"), executable_path=CHROMIUM, headless=True,
+        args=CHROMIUM_ARGS, viewport={"width": 1280, "height": 800})
+    context.set_default_timeout(10_000)
+    yield context
+    context.close()
+
+
+def send_report_offline(page):
+    """Under 18 and in danger now, the rest as briefly as the form allows; ends queued."""
+    cont = page.get_by_role("button", name="Continue")
+    page.get_by_role("radio", name="Yes").check()
+    cont.click()
+    page.get_by_role("radio", name="16 or 17").check()
+    cont.click()
+    page.get_by_label("What happened, in your own words").fill("He wants money for my photos")
+    cont.click()
+    page.get_by_role("checkbox", name="Instagram").check()
+    cont.click()
+    cont.click()  # nothing known about them
+    page.get_by_role("radio", name="No").check()
+    cont.click()
+    cont.click()  # no evidence described
+    page.get_by_role("radio", name="Do not contact me (report anonymously)").check()
+    cont.click()
+    page.get_by_role("button", name="Send report").click()
+    expect(page.get_by_text(QUEUED)).to_be_visible()
+
+
+def test_a_report_queued_offline_arrives_on_the_open_dashboard(
+        new_context, officer_context, live_server, live_app):
+    url = live_server.url
+    _, secret = make_officer(live_app, EMAIL)
+
+    victim = new_context().pages[0]
+    victim.goto(url + "/")
+    victim.wait_for_function(CONTROLLED)  # the service worker has the form cached
+    victim.context.set_offline(True)
+    victim.goto(url + "/report/")
+    send_report_offline(victim)
+
+    officer = officer_context.pages[0]
+    officer.goto(url + "/officers/")
+    officer.get_by_label("Email address").fill(EMAIL)
+    officer.get_by_label("Password").fill(PASSWORD)
+    officer.get_by_label("Code from your authenticator app").fill(pyotp.TOTP(secret).now())
+    officer.get_by_role("button", name="Sign in").click()
+    expect(officer.get_by_role("heading", level=1)).to_have_text("Reports")
+    count = officer.locator("[data-live-count]")
+    expect(count).to_have_text("0 new reports")
+    assert stored(live_app) == []  # still only on the phone
+    officer.evaluate("window.notReloaded = true")
+
+    victim.context.set_offline(False)
+    reference = sent_reference(victim)
+
+    expect(count).to_have_text("1 new report")
+    row = officer.get_by_role("row").filter(has=officer.get_by_role("link", name=reference))
+    expect(row).to_contain_text("In danger now")
+    expect(row).to_contain_text("Under 18")
+    assert officer.evaluate("window.notReloaded") is True
+    assert [r for r, _, _ in stored(live_app)] == [reference]
