@@ -109,7 +109,7 @@ def stored(app):
 
 def sent_reference(page):
     status = page.get_by_text(SENT)
-    expect(status).to_be_visible(timeout=20_000)
+    expect(status).to_be_visible(timeout=45_000)  # retries back off for seconds; slow when busy
     return status.locator("strong").inner_text()
 
 
