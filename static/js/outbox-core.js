@@ -23,6 +23,10 @@
   var DB_VERSION = 1;
   var SYNC_TAG = 'sx-outbox';
   var BASE_DELAY = 2000;
+  // A request that never answers (a dropped mobile link, a captive portal) must not hold the
+  // outbox forever: it is abandoned after this long and counts as a network failure. The
+  // idempotency key makes the retry safe even if the server did receive it.
+  var REQUEST_TIMEOUT = 20000;
   var MAX_DELAY = 5 * 60 * 1000;
   var inWorker = typeof ServiceWorkerGlobalScope !== 'undefined' &&
     self instanceof ServiceWorkerGlobalScope;
@@ -139,7 +143,7 @@
 
   // ---- Delivery ---------------------------------------------------------------------------
   function freshToken() {
-    return fetch('/api/csrf', { credentials: 'same-origin', cache: 'no-store' })
+    return fetchWithTimeout('/api/csrf', { credentials: 'same-origin', cache: 'no-store' })
       .then(function (response) {
         if (!response.ok) { var err = new Error('csrf ' + response.status); err.status = response.status; err.response = response; throw err; }
         return response.json();
@@ -167,12 +171,21 @@
 
   // One attempt: resolves with {outcome: 'sent'|'retry'|'final', ...}. Network errors are
   // 'retry' with no server-given delay.
+  function fetchWithTimeout(url, options) {
+    if (typeof AbortController === 'undefined') return fetch(url, options);
+    var controller = new AbortController();
+    // Aborting after the response has been read is a no-op, so the timer is left to run out.
+    setTimeout(function () { controller.abort(); }, REQUEST_TIMEOUT);
+    options.signal = controller.signal;
+    return fetch(url, options);
+  }
+
   function attempt(entry, csrfRetries) {
     return freshToken().then(function (token) {
       var req = requestBody(entry);
       req.headers['Idempotency-Key'] = entry.id;
       req.headers['X-CSRFToken'] = token;
-      return fetch('/api/reports', {
+      return fetchWithTimeout('/api/reports', {
         method: 'POST', credentials: 'same-origin', cache: 'no-store',
         headers: req.headers, body: req.body,
       });
