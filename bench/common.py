@@ -223,3 +223,44 @@ def report_stack(workers, servers=1):
         finally:
             for server in started:
                 server.stop()
+
+
+# ---- In-process app for the single-process benchmarks --------------------------------------
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+
+
+def local_app(**overrides):
+    """The app on a throwaway SQLite file with its own report key, tables made.
+    Returns (app, folder); `overrides` are set on the TestingConfig."""
+    from pwa import create_app, sealing
+    from pwa.config import TestingConfig
+    from pwa.extensions import db
+
+    folder = Path(tempfile.mkdtemp())
+    config = TestingConfig()
+    config.SQLALCHEMY_DATABASE_URI = f"sqlite:///{folder / 'bench.sqlite'}"
+    config.REPORT_KEY_FILE = str(folder / "key.pem")
+    config.ATTACHMENT_DIR = str(folder / "attachments")
+    sealing.write_private_key(config.REPORT_KEY_FILE)
+    for key, value in overrides.items():
+        setattr(config, key, value)
+    app = create_app(config)
+    with app.app_context():
+        db.create_all()
+    return app, folder
+
+
+def serve_in_thread(wsgi_app):
+    """Serve on a free loopback port from a daemon thread; returns (base URL, server)."""
+    import logging
+    import threading
+
+    from werkzeug.serving import make_server
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    server = make_server("127.0.0.1", 0, wsgi_app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_port}", server

@@ -8,14 +8,13 @@ import json
 import secrets
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pwa import create_app, sealing  # noqa: E402
-from pwa.config import TestingConfig  # noqa: E402
+from bench.common import local_app  # noqa: E402
+from pwa import sealing  # noqa: E402
 from pwa.extensions import db  # noqa: E402
 from pwa.models import Report  # noqa: E402
 from pwa.officers import auth, reports  # noqa: E402
@@ -31,15 +30,8 @@ def timed(fn, runs=5):
 
 
 def main(count):
-    folder = Path(tempfile.mkdtemp())
-    sealing.write_private_key(folder / "key.pem")
-    config = TestingConfig()
-    config.SQLALCHEMY_DATABASE_URI = f"sqlite:///{folder / 'bench.sqlite'}"
-    config.REPORT_KEY_FILE = str(folder / "key.pem")
-    config.ATTACHMENT_DIR = str(folder / "attachments")
-    app = create_app(config)
+    app, _ = local_app()
     with app.app_context():
-        db.create_all()
         keyring = sealing.keyring()
         public = keyring.current.public_key()
         body = json.dumps({"v": 1, "what_happened": "x" * 2000}).encode()

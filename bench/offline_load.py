@@ -6,24 +6,14 @@ from the start of the navigation to the response's last byte (what the worker co
 the load event (what the person waits for). Figures, not pass/fail.
 Run: .venv/bin/python bench/offline_load.py
 """
-import logging
 import statistics
 import sys
-import tempfile
-import threading
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from werkzeug.serving import make_server  # noqa: E402
+from bench.common import CHROMIUM_ARGS, local_app, serve_in_thread  # noqa: E402
 
-from pwa import create_app, sealing  # noqa: E402
-from pwa.config import TestingConfig  # noqa: E402
-from pwa.extensions import db  # noqa: E402
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
 RUNS = 5
 TIMING = """() => {
   const t = performance.getEntriesByType('navigation')[0];
@@ -33,18 +23,8 @@ TIMING = """() => {
 
 
 def main():
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    tmp = Path(tempfile.mkdtemp())
-    config = TestingConfig()
-    config.SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp / 'bench.sqlite'}"
-    config.REPORT_KEY_FILE = str(tmp / "key.pem")
-    sealing.write_private_key(config.REPORT_KEY_FILE)
-    app = create_app(config)
-    with app.app_context():
-        db.create_all()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_port}"
+    app, tmp = local_app()
+    base, server = serve_in_thread(app)
 
     from playwright.sync_api import sync_playwright
 

@@ -7,22 +7,13 @@ Figures, not pass/fail: the byte budgets are checked by tests/test_budgets.py.
 """
 import statistics
 import sys
-import tempfile
-import threading
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from werkzeug.serving import make_server  # noqa: E402
-
-from pwa import create_app, sealing  # noqa: E402
-from pwa.config import TestingConfig  # noqa: E402
-from pwa.extensions import db  # noqa: E402
+from bench.common import CHROMIUM_ARGS, local_app, serve_in_thread  # noqa: E402
 from pwa.weight import measure  # noqa: E402
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
 RUNS = 5
 
 FCP = """() => new Promise(resolve => {
@@ -35,23 +26,11 @@ FCP = """() => new Promise(resolve => {
 
 
 def main():
-    import logging
-
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    tmp = Path(tempfile.mkdtemp())
-    config = TestingConfig()
-    config.SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp / 'bench.sqlite'}"
-    config.REPORT_KEY_FILE = str(tmp / "key.pem")
-    sealing.write_private_key(config.REPORT_KEY_FILE)
-    app = create_app(config)
-    with app.app_context():
-        db.create_all()
+    app, tmp = local_app()
     client = app.test_client()
     paths = ["/"] + [f"/advice/{slug}" for slug in app.extensions["advice"]] + ["/report/"]
 
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_port}"
+    base, server = serve_in_thread(app)
 
     from playwright.sync_api import sync_playwright
 

@@ -9,7 +9,6 @@ import io
 import json
 import statistics
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -19,9 +18,8 @@ from PIL import Image
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from pwa import create_app, sealing  # noqa: E402
-from pwa.config import TestingConfig  # noqa: E402
-from pwa.extensions import db  # noqa: E402
+from bench.common import local_app  # noqa: E402
+from pwa import sealing  # noqa: E402
 from report_support import full_answers  # noqa: E402
 
 
@@ -33,17 +31,8 @@ def screenshot(seed):
 
 
 def main(n):
-    folder = Path(tempfile.mkdtemp())
-    sealing.write_private_key(folder / "key.pem")
-    config = TestingConfig()
-    config.SQLALCHEMY_DATABASE_URI = f"sqlite:///{folder / 'bench.sqlite'}"
-    config.REPORT_KEY_FILE = str(folder / "key.pem")
-    config.ATTACHMENT_DIR = str(folder / "attachments")
-    config.WTF_CSRF_ENABLED = False
-    config.REPORT_RATE_LIMIT = config.REPORT_ATTEMPT_LIMIT = "100000 per minute"
-    app = create_app(config)
-    with app.app_context():
-        db.create_all()
+    app, _ = local_app(WTF_CSRF_ENABLED=False, REPORT_RATE_LIMIT="100000 per minute",
+                       REPORT_ATTEMPT_LIMIT="100000 per minute")
     public = app.extensions["keyring"].current.public_key()
     client = app.test_client()
     images = [screenshot(1), screenshot(2)]
