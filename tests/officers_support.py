@@ -99,3 +99,15 @@ def post(client, path, data=None, page=None):
     """POST a form on an officers' page with that page's CSRF token."""
     token = token_from(client.get(page or "/officers/").get_data(as_text=True))
     return client.post(path, data={"csrf_token": token, **(data or {})})
+
+
+def fill_sign_in(page, email, secret, password=PASSWORD):
+    """In the browser: fill the officers' sign-in form with a real TOTP code, then wait for
+    the dashboard."""
+    from playwright.sync_api import expect
+
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_label("Code from your authenticator app").fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Reports")

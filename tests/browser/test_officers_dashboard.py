@@ -1,11 +1,10 @@
 """An officer signs in with a TOTP code in Chromium and sees a report arrive on the
 dashboard without reloading. (The report is inserted as the report feature stores it; the
 end-to-end "queued offline on a phone, then delivered" version needs the report branch.)"""
-import pyotp
 import pytest
 from playwright.sync_api import expect
 
-from officers_support import PASSWORD, Clock, make_officer, make_report
+from officers_support import Clock, fill_sign_in, make_officer, make_report
 from pwa.officers import clock as clock_module
 
 EMAIL = "officer@example.police.uk"
@@ -24,12 +23,7 @@ def test_a_new_report_appears_on_the_open_dashboard(page, live_server, live_app)
 
     page.goto(live_server.url + "/officers/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Officers: sign in")
-    page.get_by_label("Email address").fill(EMAIL)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_label("Code from your authenticator app").fill(pyotp.TOTP(secret).now())
-    page.get_by_role("button", name="Sign in").click()
-
-    expect(page.get_by_role("heading", level=1)).to_have_text("Reports")
+    fill_sign_in(page, EMAIL, secret)  # waits for the "Reports" heading
     count = page.locator("[data-live-count]")
     expect(count).to_have_text("1 new report")
     page.evaluate("window.notReloaded = true")
@@ -46,11 +40,7 @@ def test_a_new_report_appears_on_the_open_dashboard(page, live_server, live_app)
 
 def sign_in(page, url, secret):
     page.goto(url + "/officers/")
-    page.get_by_label("Email address").fill(EMAIL)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_label("Code from your authenticator app").fill(pyotp.TOTP(secret).now())
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Reports")
+    fill_sign_in(page, EMAIL, secret)
 
 
 def test_an_idle_dashboard_goes_to_sign_in_by_itself(page, live_server, live_app, monkeypatch):
@@ -91,11 +81,7 @@ def test_officers_pages_pass_axe_and_reflow_at_320px(new_context, live_server, l
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("alert")).to_contain_text("There is a problem")
     check("sign-in with errors")
-    page.get_by_label("Email address").fill(EMAIL)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_label("Code from your authenticator app").fill(pyotp.TOTP(secret).now())
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Reports")
+    fill_sign_in(page, EMAIL, secret)
     check("dashboard")
     page.get_by_role("link", name=reference).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(reference)

@@ -2,12 +2,11 @@
 when the phone is back online it arrives on an officer's open dashboard without a reload. The
 officer signs in with a real password and TOTP code in a browser of their own (a second
 persistent profile, so nothing is shared with the victim's)."""
-import pyotp
 import pytest
 from playwright.sync_api import expect
 
 from conftest import CHROMIUM, CHROMIUM_ARGS
-from officers_support import PASSWORD, make_officer
+from officers_support import fill_sign_in, make_officer
 from test_report_offline import CONTROLLED, QUEUED, sent_reference, stored
 
 EMAIL = "officer@example.police.uk"
@@ -63,11 +62,7 @@ def test_a_report_queued_offline_arrives_on_the_open_dashboard(
 
     officer = officer_context.pages[0]
     officer.goto(url + "/officers/")
-    officer.get_by_label("Email address").fill(EMAIL)
-    officer.get_by_label("Password").fill(PASSWORD)
-    officer.get_by_label("Code from your authenticator app").fill(pyotp.TOTP(secret).now())
-    officer.get_by_role("button", name="Sign in").click()
-    expect(officer.get_by_role("heading", level=1)).to_have_text("Reports")
+    fill_sign_in(officer, EMAIL, secret)
     count = officer.locator("[data-live-count]")
     expect(count).to_have_text("0 new reports")
     assert stored(live_app) == []  # still only on the phone
