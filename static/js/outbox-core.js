@@ -248,7 +248,12 @@
 
   function deliverOne(id) {
     return withLock('sx-outbox:' + id, function (held) {
-      if (!held) return 'busy';
+      if (!held) {
+        // Another tab or the worker is sending it. If that attempt fails, nobody may be left
+        // to retry (the worker only retries on the next sync), so look again later.
+        scheduleRetry(BASE_DELAY);
+        return 'busy';
+      }
       // Read again under the lock: another tab or the worker may have sent it meanwhile.
       return get('outbox', id).then(function (entry) {
         if (!entry) return 'gone';
