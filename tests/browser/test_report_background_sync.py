@@ -17,8 +17,15 @@ def wait_until(page, condition, what, seconds=10):
 
 def test_worker_delivers_on_sync_with_no_page_open(browser_context, page, live_server, live_app):
     url = live_server.url
+    # Playwright's offline emulation may not reach a service worker that Chromium starts
+    # afresh, so while "offline" the report API is also cut by a route (which the worker's
+    # requests go through too).
+    cut = {"now": False}
+    browser_context.route("**/api/reports", lambda route: route.abort("internetdisconnected")
+                          if cut["now"] else route.continue_())
     page.goto(url + "/")
     page.wait_for_function(CONTROLLED)
+    cut["now"] = True
     browser_context.set_offline(True)
     page.goto(url + "/report/")
     fill_report(page)
@@ -26,6 +33,7 @@ def test_worker_delivers_on_sync_with_no_page_open(browser_context, page, live_s
     expect(page.get_by_text(QUEUED)).to_be_visible()
     page.goto("about:blank")  # no page of ours left to deliver it
     assert stored(live_app) == []  # (checked while offline: on reconnecting Chromium may sync)
+    cut["now"] = False
     browser_context.set_offline(False)
 
     # Chromium may fire the registered sync itself on reconnecting; dispatch one through CDP
