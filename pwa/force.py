@@ -3,6 +3,7 @@
 Loaded and checked once at start-up. A mistake stops the app with a message naming the key,
 because a wrong phone number on a page for people in crisis is worse than no page.
 """
+import datetime
 import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -27,13 +28,35 @@ class Number:
 
 
 @dataclass(frozen=True)
+class TextNumber:
+    """A number to text, for someone who cannot speak aloud (a shared home, a watched room)."""
+    label: str  # as shown: "85258"
+    dial: str
+    message: str | None = None  # the word to send, if the service asks for one: "SHOUT"
+
+    @property
+    def href(self):
+        return f"sms:{self.dial}"
+
+
+@dataclass(frozen=True)
 class Service:
     id: str
     name: str
     who: str
     hours: str
     url: str
+    # When someone last checked these details against the service's own published material.
+    checked: datetime.date
     phone: Number | None = None
+    text: TextNumber | None = None
+    chat_url: str | None = None  # one-to-one online chat, for those who cannot talk aloud
+    note: str | None = None  # one more plain sentence, e.g. where to find a text number
+
+    @property
+    def contactable(self):
+        """Reached directly (a call, a text or a chat), so listed beside the phone lines."""
+        return bool(self.phone or self.text or self.chat_url)
 
 
 @dataclass(frozen=True)
@@ -94,6 +117,25 @@ def _number(data, path):
     return Number(label=label, dial=dial)
 
 
+def _text(data, path):
+    section = _get(data, path, dict)
+    number = _number(data, path)
+    return TextNumber(label=number.label, dial=number.dial,
+                      message=_get(section, "message", required=False))
+
+
+def _date(data, key):
+    """A YAML date (unquoted 2026-11-25), not later than today."""
+    value = data.get(key) if isinstance(data, dict) else None
+    if value in (None, ""):
+        raise ForceConfigError(f"missing key '{key}'")
+    if isinstance(value, datetime.datetime) or not isinstance(value, datetime.date):
+        raise ForceConfigError(f"key '{key}' must be a date like 2026-11-25, without quotes")
+    if value > datetime.date.today():
+        raise ForceConfigError(f"key '{key}' is in the future ({value.isoformat()})")
+    return value
+
+
 def parse(data, source=""):
     """Check a parsed force file and return a Force, or raise ForceConfigError."""
     if not isinstance(data, dict):
@@ -119,7 +161,11 @@ def parse(data, source=""):
             services.append(Service(
                 id=sid, name=_get(raw, "name"), who=_get(raw, "who"), hours=_get(raw, "hours"),
                 url=_url(raw, "url"),
+                checked=_date(raw, "checked"),
                 phone=_number(raw, "phone") if "phone" in raw else None,
+                text=_text(raw, "text") if "text" in raw else None,
+                chat_url=_url(raw, "chat_url", required=False),
+                note=_get(raw, "note", required=False),
             ))
         except ForceConfigError as err:
             raise ForceConfigError(str(err).replace("key '", f"key '{where}.", 1)) from None
