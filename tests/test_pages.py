@@ -191,3 +191,18 @@ def test_content_files_load_on_their_own(app):
         pages = load_pages(app.config["ADVICE_DIR"], app.jinja_env,
                            {"force": app.extensions["force"]})
     assert list(pages)[0] == "what-to-do-now"
+
+
+def test_parents_carers_and_friends_page_is_listed_and_kept_offline(client):
+    from tests.test_offline_app import sw_config
+
+    page = "/advice/for-parents-carers-and-friends"
+    home = client.get("/").get_data(as_text=True)
+    assert f'href="{page}">For parents, carers and friends</a>' in home
+    assert page in [e["url"] for e in sw_config(client.get("/sw.js").get_data(as_text=True))
+                    ["precache"]]
+    html = client.get(page).get_data(as_text=True)
+    for words in ("Don't blame them", "Don't confront or message the blackmailer",
+                  "Don't delete anything", "deactivate", "Report Remove", "Take It Down",
+                  "CEOP", 'href="/report/"', "tel:999"):
+        assert words in html, words
