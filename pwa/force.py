@@ -60,6 +60,17 @@ class Service:
 
 
 @dataclass(frozen=True)
+class NeutralLook:
+    """The look a person may choose before installing: a plain name and icon, and page titles
+    that say nothing, for a phone someone else may pick up."""
+    name: str = "Notes"
+    short_name: str = "Notes"
+    icon_color: str = "#5f6b7a"
+    # Open the installed app (in this look) on a plain page with a discreet way in.
+    plain_first_screen: bool = False
+
+
+@dataclass(frozen=True)
 class Force:
     name: str
     short_name: str
@@ -71,6 +82,7 @@ class Force:
     services: tuple
     phase: str | None = None
     feedback_url: str | None = None
+    neutral: NeutralLook = NeutralLook()
     source: str = field(default="", compare=False)
 
     def service(self, service_id):
@@ -171,6 +183,7 @@ def parse(data, source=""):
             raise ForceConfigError(str(err).replace("key '", f"key '{where}.", 1)) from None
     escape = _get(data, "quick_exit.escape_key", bool, required=False)
     return Force(
+        neutral=_neutral(data),
         name=_get(data, "force.name"),
         short_name=_get(data, "force.short_name"),
         online_report_url=_url(data, "force.online_report_url"),
@@ -182,6 +195,23 @@ def parse(data, source=""):
         phase=_get(data, "phase_banner.phase", required=False),
         feedback_url=_url(data, "phase_banner.feedback_url", required=False),
         source=source,
+    )
+
+
+def _neutral(data):
+    """The optional `neutral_look` section; each key falls back to the plain default."""
+    if _get(data, "neutral_look", dict, required=False) is None:
+        return NeutralLook()
+    default = NeutralLook()
+    color = _get(data, "neutral_look.icon_color", required=False) or default.icon_color
+    if not _COLOR.match(color):
+        raise ForceConfigError("key 'neutral_look.icon_color' must be a colour like \"#5f6b7a\"")
+    plain = _get(data, "neutral_look.plain_first_screen", bool, required=False)
+    return NeutralLook(
+        name=_get(data, "neutral_look.name", required=False) or default.name,
+        short_name=_get(data, "neutral_look.short_name", required=False) or default.short_name,
+        icon_color=color,
+        plain_first_screen=bool(plain),
     )
 
 

@@ -28,6 +28,14 @@ def web_manifest():
     return _revalidated(json.dumps(data, indent=1), "application/manifest+json")
 
 
+@bp.get("/manifest-neutral.webmanifest")
+def neutral_manifest():
+    """The neutral look's manifest (a plain name and icon), linked by the pages instead of
+    the other when a person chooses it (static/js/neutral-look.js)."""
+    data = manifest.build(force(), current_app.extensions["assets"].url, neutral=True)
+    return _revalidated(json.dumps(data, indent=1), "application/manifest+json")
+
+
 @bp.get("/sw.js")
 def service_worker():
     # Served from the root so its scope is the whole site.

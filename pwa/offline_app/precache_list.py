@@ -12,8 +12,9 @@ import hashlib
 
 from .. import precache
 
-SITE_PAGES = ["/", "/offline", "/cookies", "/privacy"]
+SITE_PAGES = ["/", "/offline", "/cookies", "/privacy", "/notes"]
 MANIFEST_URL = "/manifest.webmanifest"
+NEUTRAL_MANIFEST_URL = "/manifest-neutral.webmanifest"
 
 
 class PrecacheError(RuntimeError):
@@ -48,7 +49,7 @@ def build(app):
     """[{"url": ..., "revision": ...}]: revision is None where the URL carries the hash."""
     client = app.test_client()
     entries = [{"url": path, "revision": content_hash(_render(client, path))}
-               for path in page_paths(app) + [MANIFEST_URL]]
+               for path in page_paths(app) + [MANIFEST_URL, NEUTRAL_MANIFEST_URL]]
     assets = app.extensions["assets"]
     with app.test_request_context():
         entries += [{"url": assets.url(name), "revision": None} for name in sorted(assets.hashes)]

@@ -24,6 +24,14 @@ def privacy():
     return render_template("pages/privacy.html")
 
 
+@bp.get("/notes")
+@cached_page
+def notes():
+    """The neutral look's plain first screen (when the force turns it on): a page that looks
+    like an empty notes app, with a discreet way into the real one."""
+    return render_template("pages/notes.html")
+
+
 @bp.get("/offline")
 @cached_page
 def offline():
