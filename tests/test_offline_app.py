@@ -66,7 +66,8 @@ def test_base_page_links_the_manifest_icons_and_ios_tags(client):
 
 def test_the_neutral_manifest_is_the_same_app_with_a_plain_name_and_icon(make_app, force_file):
     app = make_app(FORCE_FILE=str(force_file({"neutral_look": {
-        "name": "Shopping list", "short_name": "List", "icon_color": "#445566"}})))
+        "name": "Shopping list", "short_name": "List", "icon_color": "#445566",
+        "plain_first_screen": True}})))
     client = app.test_client()
     own = client.get("/manifest.webmanifest").get_json()
     response = client.get("/manifest-neutral.webmanifest")
@@ -88,6 +89,9 @@ def test_the_neutral_manifest_is_the_same_app_with_a_plain_name_and_icon(make_ap
     # Kept offline with the rest.
     urls = [e["url"] for e in sw_config(client.get("/sw.js").get_data(as_text=True))["precache"]]
     assert "/manifest-neutral.webmanifest" in urls and "/notes" in urls
+    # The plain first screen is kept offline only where the force turns it on.
+    default = make_app().test_client().get("/sw.js").get_data(as_text=True)
+    assert "/notes" not in [e["url"] for e in sw_config(default)["precache"]]
 
 
 def test_the_neutral_look_defaults_and_a_bad_colour_names_the_key(force_file):

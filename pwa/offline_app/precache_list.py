@@ -12,7 +12,9 @@ import hashlib
 
 from .. import precache
 
-SITE_PAGES = ["/", "/offline", "/cookies", "/privacy", "/notes"]
+SITE_PAGES = ["/", "/offline", "/cookies", "/privacy"]
+# The neutral look's plain first screen, kept only where the force turns it on.
+PLAIN_SCREEN = "/notes"
 MANIFEST_URL = "/manifest.webmanifest"
 NEUTRAL_MANIFEST_URL = "/manifest-neutral.webmanifest"
 
@@ -25,6 +27,8 @@ def page_paths(app):
     """Every page the worker keeps, in order, without repeats."""
     paths = SITE_PAGES + [f"/advice/{slug}" for slug in app.extensions["advice"]]
     paths += precache.registered_pages(app)
+    if app.extensions["force"].neutral.plain_first_screen:
+        paths.append(PLAIN_SCREEN)
     return list(dict.fromkeys(paths))
 
 

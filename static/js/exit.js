@@ -114,8 +114,13 @@ function onClick(event) {
 // back shows nothing of ours. A restored page then leaves as if the exit had been used,
 // because we cannot tell who pressed Back. (Spec: pagehide and pageshow come in pairs and
 // persisted is true only for that cache, so switching apps or tabs does not trigger this.)
+let inBfcache = false;
+
 function onPagehide(event) {
-  if (event.persisted) cover();
+  if (event.persisted) {
+    inBfcache = true;
+    cover();
+  }
 }
 
 function onPageshow(event) {
@@ -123,10 +128,11 @@ function onPageshow(event) {
   else if (!leaving && root.classList.contains(COVER_CLASS)) uncover();
 }
 
-// Hidden (app switcher, home screen, another tab): cover first; shown again: uncover.
+// Hidden (app switcher, home screen, another tab): cover first; shown again: uncover. A page
+// coming back from the back/forward cache is shown before its pageshow: it stays covered.
 function onVisibilitychange() {
   if (document.visibilityState === 'hidden') cover();
-  else if (!leaving) uncover();
+  else if (!leaving && !inBfcache) uncover();
 }
 
 if (link) {
