@@ -11,6 +11,16 @@ from pwa.config import ROOT
 from pwa.offline_app import precache_list, worker
 
 
+def icon_script():
+    """scripts/make_icons.py as a module (it is a script, not part of the package)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_icons", ROOT / "scripts" / "make_icons.py")
+    make_icons = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make_icons)
+    return make_icons
+
+
 def sw_config(body):
     """The CONFIG the server put into the served worker."""
     line = next(l for l in body.splitlines() if l.startswith("const CONFIG = "))
@@ -116,11 +126,7 @@ def test_the_plain_first_screen_gives_nothing_away(client):
 
 
 def test_the_icon_script_draws_the_plain_icons_in_the_neutral_colour(force_file, tmp_path):
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("make_icons", ROOT / "scripts" / "make_icons.py")
-    make_icons = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(make_icons)
+    make_icons = icon_script()
     path = force_file({"neutral_look": {"icon_color": "#336699"}})
     make_icons.main(["--force-file", str(path), "--out", str(tmp_path / "icons")])
     for name, (size, _, _) in make_icons.NEUTRAL_ICONS.items():
@@ -235,11 +241,7 @@ def test_compressed_worker_is_still_revalidated(client):
 
 
 def test_the_icon_script_redraws_every_icon_in_a_new_force_colour(force_file, tmp_path):
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("make_icons", ROOT / "scripts" / "make_icons.py")
-    make_icons = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(make_icons)
+    make_icons = icon_script()
     path = force_file({"force": {"theme_color": "#7a1f5c"}})
     make_icons.main(["--force-file", str(path), "--out", str(tmp_path / "icons")])
     for name, (size, _, _) in make_icons.ICONS.items():
