@@ -104,6 +104,11 @@ def test_every_page_naming_a_service_shows_its_numbers_and_hours(app, client):
         for svc in reachable:
             for fact in _facts(svc):
                 assert fact in html, (path, svc.id, fact)
+    # The report form names the under-18 services (its notices and the "sent" hand-off).
+    report = client.get("/report/").get_data(as_text=True)
+    for service_id in ("report_remove", "take_it_down", "childline", "ceop"):
+        for fact in _facts(force.service(service_id)):
+            assert fact in report, ("/report/", service_id, fact)
     # The exact figures the issue asked for, as a person sees them.
     home = client.get("/").get_data(as_text=True)
     assert "Monday to Friday, 10am to 4pm, except bank holidays" in home
