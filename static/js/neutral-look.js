@@ -45,7 +45,9 @@ export function apply(neutral) {
   const title = document.querySelector('title[data-neutral-title]');
   if (title) {
     if (ownTitle === null) ownTitle = document.title;
-    document.title = neutral ? title.dataset.neutralTitle : ownTitle;
+    // A form page with errors keeps saying so first (screen readers read the title).
+    const prefix = ownTitle.startsWith('Error: ') ? 'Error: ' : '';
+    document.title = neutral ? prefix + title.dataset.neutralTitle : ownTitle;
   }
   root.toggleAttribute('data-neutral-look', neutral);
 }
