@@ -68,13 +68,31 @@ def test_the_structured_field_string_form_names_the_same_key(app, client, quoted
     assert len(rows(app)) == 1
 
 
+def test_any_key_header_is_a_key_or_a_clear_refusal():
+    """Whatever a stranger sends as the header: a valid key, or Rejected(400), never a crash."""
+    import random
+
+    from pwa.report import store
+
+    rng = random.Random(18)
+    alphabet = '"\\;=, \t()abcXYZ019-_:*?%\u00e9\u00ff'
+    for _ in range(3000):
+        header = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        try:
+            key = store.parse_key(header)
+        except store.Rejected as err:
+            assert err.status == 400 and err.code.startswith("idempotency_key_")
+        else:
+            assert key and key.isascii() and key.isprintable() and len(key) <= 64
+
+
 def test_a_quoted_key_with_escapes_is_unescaped(app, client):
     assert post_report(client, app, key=r'"a\"b\\c"').status_code == 201
     assert rows(app)[0].idempotency_key == 'a"b\\c'
 
 
 @pytest.mark.parametrize("bad", ['"unterminated', '"bad \\x escape"', '"a" "b"', '""',
-                                 '"' + "k" * 65 + '"'])
+                                 '"' + "k" * 65 + '"', '"caf\u00e9"'])
 def test_a_malformed_quoted_key_is_a_clear_400(app, client, bad):
     response = post_report(client, app, key=bad)
     assert response.status_code == 400, bad

@@ -76,8 +76,8 @@ def parse_key(header):
     value = (header or "").strip()
     if value.startswith('"'):
         try:
-            item, _params = http_sf.parse(value.encode("ascii", "replace"), tltype="item")
-        except http_sf.StructuredFieldError:
+            item, _params = http_sf.parse(value.encode("ascii"), tltype="item")
+        except (UnicodeEncodeError, http_sf.StructuredFieldError):
             raise Rejected(400, "idempotency_key_invalid",
                            "The Idempotency-Key is quoted but is not a valid string: use "
                            'the bare key, or "key" with \\ before any " or \\ inside.') from None
