@@ -7,12 +7,9 @@ the load event (what the person waits for). Figures, not pass/fail.
 Run: .venv/bin/python bench/offline_load.py
 """
 import statistics
-import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import CHROMIUM_ARGS, local_app, serve_in_thread  # noqa: E402
+from bench.common import CHROMIUM_ARGS, local_app, serve_in_thread
 
 RUNS = 5
 TIMING = """() => {

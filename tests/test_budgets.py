@@ -5,7 +5,7 @@ the first render (what fits in the first round trip); no render-blocking script.
 """
 import pytest
 
-from pwa.weight import measure
+from bench.weight import measure
 
 TOTAL_BUDGET = 30 * 1024
 FIRST_RENDER_BUDGET = 14 * 1024

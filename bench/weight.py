@@ -16,12 +16,9 @@ class _Refs(HTMLParser):
     def __init__(self):
         super().__init__()
         self.css, self.js, self.blocking = [], [], []
-        self._in_head = False
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if tag == "head":
-            self._in_head = True
         if tag == "link" and "stylesheet" in (attrs.get("rel") or "").split():
             self.css.append(attrs["href"])
         if tag == "script" and attrs.get("src"):
@@ -29,10 +26,6 @@ class _Refs(HTMLParser):
             deferred = attrs.get("type") == "module" or "defer" in attrs or "async" in attrs
             if not deferred:
                 self.blocking.append(attrs["src"])
-
-    def handle_endtag(self, tag):
-        if tag == "head":
-            self._in_head = False
 
 
 @dataclass
