@@ -10,8 +10,7 @@ from playwright.sync_api import expect
 from pwa import precache
 from pwa.config import ROOT
 from pwa.offline_app import precache_list, worker
-
-CONTROLLED = "() => navigator.serviceWorker.controller?.state === 'activated'"
+from support import CONTROLLED
 
 
 def wait_until_controlled(page):
