@@ -10,6 +10,7 @@ import statistics
 
 
 from bench.common import CHROMIUM_ARGS, local_app, serve_in_thread
+from pwa import site
 
 RUNS = 5
 TIMING = """() => {
@@ -36,7 +37,7 @@ def main():
         print(f"Offline load from the service worker, median of {RUNS} (ms)")
         print(f"{'page':<42} {'response end':>12} {'load event':>11}")
         rows = []
-        for slug in app.extensions["advice"]:
+        for slug in site.advice_pages(app):
             samples = []
             for _ in range(RUNS):
                 page.goto(f"{base}/advice/{slug}")

@@ -10,6 +10,7 @@ import statistics
 
 from bench.common import CHROMIUM_ARGS, local_app, serve_in_thread
 from bench.weight import measure
+from pwa import site
 
 RUNS = 5
 
@@ -25,7 +26,7 @@ FCP = """() => new Promise(resolve => {
 def main():
     app, tmp = local_app()
     client = app.test_client()
-    paths = ["/"] + [f"/advice/{slug}" for slug in app.extensions["advice"]] + ["/report/"]
+    paths = ["/"] + [f"/advice/{slug}" for slug in site.advice_pages(app)] + ["/report/"]
 
     base, server = serve_in_thread(app)
 

@@ -29,7 +29,7 @@ def screenshot(seed):
 def main(n):
     app, _ = local_app(WTF_CSRF_ENABLED=False, REPORT_RATE_LIMIT="100000 per minute",
                        REPORT_ATTEMPT_LIMIT="100000 per minute")
-    public = app.extensions["keyring"].current.public_key()
+    public = sealing.keyring(app).current.public_key()
     client = app.test_client()
     images = [screenshot(1), screenshot(2)]
 

@@ -4,7 +4,8 @@ import sys
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import assets, cli, config, errors, report, sealing, security, site
+from . import (advice, assets, cli, config, errors, health, offline_app, officers, pages, report,
+               sealing, security, site)
 from .extensions import cache, compress, csrf, db, limiter, migrate
 
 
@@ -51,19 +52,12 @@ def _build(config_object):
     sealing.init_app(app)
     errors.init_app(app)
 
-    from .pages import bp as pages_bp
-    from .advice import bp as advice_bp
-    from .offline_app import bp as offline_app_bp
-    from . import health
-
-    app.register_blueprint(pages_bp)
-    app.register_blueprint(advice_bp)
+    # The features, each a blueprint (or two) bound by its own init_app.
+    pages.init_app(app)
+    advice.init_app(app)
     report.init_app(app)  # the form under /report/ and its API under /api/
-    app.register_blueprint(offline_app_bp)
+    offline_app.init_app(app)
     health.init_app(app)
     cli.init_app(app)
-
-    from . import officers
-
     officers.init_app(app)
     return app

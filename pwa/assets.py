@@ -30,8 +30,9 @@ class Assets:
         return url_for("static", filename=filename, v=version)
 
 
-def current():
-    return current_app.extensions["assets"]
+def static_files(app=None):
+    """The app's static files and their hashes (the current app's by default)."""
+    return (app or current_app).extensions["assets"]
 
 
 def init_app(app):

@@ -4,11 +4,10 @@ The schema itself is managed by Flask-Migrate: `flask --app pwa db upgrade`."""
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 from flask_migrate import upgrade
 
-from . import sealing
+from . import sealing, site
 
 keys = AppGroup("keys", help="The force's report key pair.")
 
@@ -27,8 +26,8 @@ def generate_key(path):
 @click.command("check")
 def check():
     """Load the force file, advice pages and keys, and say what was found."""
-    force = current_app.extensions["force"]
-    pages = current_app.extensions["advice"]
+    force = site.force()
+    pages = site.advice_pages()
     click.echo(f"Force: {force.name} ({force.source})")
     click.echo(f"Advice pages: {len(pages)}")
     click.echo(f"Report key id: {sealing.keyring().current_id}")

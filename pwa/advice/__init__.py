@@ -6,6 +6,10 @@ from ..site import advice_pages, cached_page
 bp = Blueprint("advice", __name__, url_prefix="/advice")
 
 
+def init_app(app):
+    app.register_blueprint(bp)
+
+
 @bp.get("/")
 def index():
     return redirect(url_for("pages.home"))

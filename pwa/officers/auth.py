@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
 
 from ..extensions import db
+from ..site import force
 from . import clock
 from .models import Officer
 
@@ -56,7 +57,7 @@ def new_totp_secret():
 
 
 def provisioning_uri(secret, email):
-    issuer = current_app.extensions["force"].short_name
+    issuer = force().short_name
     return pyotp.TOTP(secret).provisioning_uri(name=email, issuer_name=issuer)
 
 

@@ -7,10 +7,18 @@ import json
 
 from flask import Blueprint, current_app, make_response, request
 
+from .. import assets
 from ..site import force
 from . import manifest, worker
+from .precache_list import register_page, register_worker_script
+
+__all__ = ["bp", "init_app", "register_page", "register_worker_script"]
 
 bp = Blueprint("offline_app", __name__)
+
+
+def init_app(app):
+    app.register_blueprint(bp)
 
 
 def _revalidated(body, content_type):
@@ -24,7 +32,7 @@ def _revalidated(body, content_type):
 
 @bp.get("/manifest.webmanifest")
 def web_manifest():
-    data = manifest.build(force(), current_app.extensions["assets"].url)
+    data = manifest.build(force(), assets.static_files().url)
     return _revalidated(json.dumps(data, indent=1), "application/manifest+json")
 
 

@@ -6,6 +6,10 @@ from ..site import cached_page
 bp = Blueprint("pages", __name__)
 
 
+def init_app(app):
+    app.register_blueprint(bp)
+
+
 @bp.get("/")
 @cached_page
 def home():
