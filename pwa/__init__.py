@@ -40,10 +40,12 @@ def _build(config_object):
     migrate.init_app(app, db)
     cache.init_app(app)
     csrf.init_app(app)
-    # Flask-Limiter keeps the first app's key prefix on its shared object (init_app only
-    # fills it when empty); clear it so every app built in this process (tests, CLI) uses
-    # its own configuration.
+    # Flask-Limiter keeps the first app's key prefix and default and application limits on
+    # its shared object (init_app only fills them when empty); clear them so every app built
+    # in this process (tests, CLI) uses its own configuration.
     limiter._key_prefix = None
+    limiter.limit_manager.set_default_limits([])
+    limiter.limit_manager.set_application_limits([])
     limiter.init_app(app)
     compress.init_app(app)
     security.init_app(app)
