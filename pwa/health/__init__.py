@@ -10,22 +10,16 @@ from flask import Blueprint, current_app, jsonify
 from sqlalchemy import text
 
 from ..extensions import db, limiter, talisman
+from ..responses import no_store
 
 bp = Blueprint("health", __name__)
-
-
-def _no_store(body, status=200):
-    response = jsonify(body)
-    response.status_code = status
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 @bp.get("/healthz")
 @limiter.exempt
 @talisman(force_https=False)
 def healthz():
-    return _no_store({"status": "ok"})
+    return no_store(jsonify(status="ok"))
 
 
 @bp.get("/readyz")
@@ -36,8 +30,9 @@ def readyz():
     if current_app.config.get("REDIS_URL"):
         checks["redis"] = check_redis()
     ready = all(value == "ok" for value in checks.values())
-    return _no_store({"status": "ok" if ready else "unavailable", "checks": checks},
-                     200 if ready else 503)
+    response = no_store(jsonify(status="ok" if ready else "unavailable", checks=checks))
+    response.status_code = 200 if ready else 503
+    return response
 
 
 def check_database():

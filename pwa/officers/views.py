@@ -8,6 +8,7 @@ from wtforms.fields.choices import SelectChoice
 
 from .. import answers as answers_module
 from ..extensions import csrf, db, limiter, talisman
+from ..responses import no_store
 from . import audit, auth, clock, reports
 from . import bp
 from .forms import AssignForm, EmptyForm, NoteForm, SignInForm, StatusForm
@@ -40,8 +41,7 @@ def require_officer():
 
 @bp.after_request
 def never_cache(response):
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return no_store(response)
 
 
 def _end_session():
