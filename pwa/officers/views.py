@@ -7,9 +7,10 @@ from flask_login import current_user, login_user, logout_user
 from wtforms.fields.choices import SelectChoice
 
 from .. import answers as answers_module
+from .. import clock
 from ..extensions import csrf, db, limiter, talisman
 from ..responses import no_store
-from . import audit, auth, clock, reports
+from . import audit, auth, reports
 from . import bp
 from .forms import AssignForm, EmptyForm, NoteForm, SignInForm, StatusForm
 from .models import AuditEntry, Officer
