@@ -48,4 +48,9 @@ def init_app(app):
                 response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
             else:
                 response.headers["Cache-Control"] = "no-cache"
+            # Flask-Compress (its after_request runs after this one) swaps the open file for
+            # a compressing generator, and nothing closes the file then: close it with the
+            # response.
+            if hasattr(response.response, "close"):
+                response.call_on_close(response.response.close)
         return response

@@ -53,7 +53,7 @@ def init_app(app):
     env.globals["advice_pages"] = pages
 
     digest = hashlib.sha256()
-    digest.update(open(app.config["FORCE_FILE"], "rb").read())
+    digest.update(Path(app.config["FORCE_FILE"]).read_bytes())
     for page in pages.values():
         digest.update(page.digest.encode())
     for name, value in sorted(assets.static_files(app).hashes.items()):

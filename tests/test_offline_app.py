@@ -39,8 +39,8 @@ def test_manifest_reflects_the_force_file(make_app, force_file):
         icon = client.get(src)
         assert icon.status_code == 200 and icon.mimetype == "image/png"
         width = int(sizes.split("x")[0])
-        assert Image.open(ROOT / "static" / src.split("?")[0].removeprefix("/static/")).size \
-            == (width, width)
+        with Image.open(ROOT / "static" / src.split("?")[0].removeprefix("/static/")) as image:
+            assert image.size == (width, width)
 
 
 def test_the_committed_icons_are_in_the_force_colour(app):
@@ -48,8 +48,8 @@ def test_the_committed_icons_are_in_the_force_colour(app):
     colour = site.force(app).theme_color
     rgb = tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
     for name in ("icon-maskable-512.png", "apple-touch-icon.png"):
-        image = Image.open(ROOT / "static" / "icons" / name).convert("RGB")
-        assert image.getpixel((2, 2)) == rgb, name
+        with Image.open(ROOT / "static" / "icons" / name) as image:
+            assert image.convert("RGB").getpixel((2, 2)) == rgb, name
 
 
 def test_base_page_links_the_manifest_icons_and_ios_tags(client):
