@@ -9,7 +9,7 @@ from . import (advice, assets, cli, config, errors, health, offline_app, officer
 from .extensions import cache, compress, csrf, db, limiter, migrate
 
 
-def create_app(config_object=None):
+def create_app(config_object: object | None = None) -> Flask:
     """Build the app. Called with no configuration (by `flask`, gunicorn), a deployment
     mistake ends the process with a one-line message instead of a traceback; tests that pass
     a configuration get the exception."""
@@ -21,7 +21,7 @@ def create_app(config_object=None):
         sys.exit(f"Cannot start the app: {err}")
 
 
-def _build(config_object):
+def _build(config_object: object | None) -> Flask:
     app = Flask(
         __name__,
         static_folder=str(config.ROOT / "static"),
@@ -31,7 +31,9 @@ def _build(config_object):
     app.config.from_object(config_object or config.load())
     if app.config["PROXY_FIX"]:
         n = app.config["PROXY_FIX"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+        # Flask's documented way to add WSGI middleware; mypy sees a method replaced.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
     db.init_app(app)
     from . import models  # noqa: F401  (registers the tables)
@@ -43,7 +45,7 @@ def _build(config_object):
     # Flask-Limiter keeps the first app's key prefix and default and application limits on
     # its shared object (init_app only fills them when empty); clear them so every app built
     # in this process (tests, CLI) uses its own configuration.
-    limiter._key_prefix = None
+    limiter._key_prefix = ""
     limiter.limit_manager.set_default_limits([])
     limiter.limit_manager.set_application_limits([])
     limiter.init_app(app)

@@ -6,6 +6,7 @@ Every timestamp the app stores or compares is an aware datetime in UTC. PostgreS
 """
 import datetime
 
+from sqlalchemy.engine import Dialect
 from sqlalchemy.types import DateTime, TypeDecorator
 
 UTC = datetime.timezone.utc
@@ -15,14 +16,15 @@ def now() -> datetime.datetime:
     return datetime.datetime.now(UTC)
 
 
-class UTCDateTime(TypeDecorator):
+class UTCDateTime(TypeDecorator[datetime.datetime]):
     """`DateTime(timezone=True)` that takes and gives aware datetimes in UTC. The schema is
     the plain type's (migrations render it as `sa.DateTime(timezone=True)`)."""
 
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value, dialect):
+    def process_bind_param(self, value: datetime.datetime | None,
+                           dialect: Dialect) -> datetime.datetime | None:
         # Naive values are taken as UTC; aware ones are converted, as SQLite would otherwise
         # store their wall-clock time and drop the offset.
         if value is None:
@@ -31,7 +33,8 @@ class UTCDateTime(TypeDecorator):
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
 
-    def process_result_value(self, value, dialect):
+    def process_result_value(self, value: datetime.datetime | None,
+                             dialect: Dialect) -> datetime.datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:

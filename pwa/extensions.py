@@ -1,5 +1,6 @@
 """Extensions, created once here and bound to the app in create_app()."""
 from pathlib import Path
+from typing import Literal
 
 from flask_caching import Cache
 from flask_compress import Compress
@@ -23,7 +24,7 @@ db = SQLAlchemy(metadata=MetaData(naming_convention={
 }))
 
 
-def _render_item(kind, obj, autogen_context):
+def _render_item(kind: str, obj: object, autogen_context: object) -> str | Literal[False]:
     """Write our column types into migrations as the plain types they store (a migration
     must not import the app's code, which changes after it is written)."""
     if kind == "type" and isinstance(obj, TypeDecorator):

@@ -5,6 +5,7 @@ because a wrong phone number on a page for people in crisis is worse than no pag
 """
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import yaml
@@ -22,7 +23,7 @@ class Number:
     dial: str  # as dialled: "18001101"
 
     @property
-    def href(self):
+    def href(self) -> str:
         return f"tel:{self.dial}"
 
 
@@ -42,15 +43,15 @@ class Force:
     short_name: str
     online_report_url: str
     theme_color: str
-    numbers: dict
+    numbers: dict[str, Number]
     exit_url: str
     exit_escape_key: bool
-    services: tuple
+    services: tuple[Service, ...]
     phase: str | None = None
     feedback_url: str | None = None
     source: str = field(default="", compare=False)
 
-    def service(self, service_id):
+    def service(self, service_id: str) -> Service:
         for service in self.services:
             if service.id == service_id:
                 return service
@@ -94,7 +95,7 @@ def _number(data, path):
     return Number(label=label, dial=dial)
 
 
-def parse(data, source=""):
+def parse(data: object, source: str = "") -> Force:
     """Check a parsed force file and return a Force, or raise ForceConfigError."""
     if not isinstance(data, dict):
         raise ForceConfigError("the file must be a set of sections (force:, numbers:, ...)")
@@ -139,7 +140,7 @@ def parse(data, source=""):
     )
 
 
-def load(path):
+def load(path: str | Path) -> Force:
     """Read and check the force file at `path`."""
     try:
         with open(path, encoding="utf-8") as handle:

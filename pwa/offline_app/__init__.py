@@ -5,7 +5,8 @@ serves them with no connection; see the README's "Offline and install".
 """
 import json
 
-from flask import Blueprint, current_app, make_response, request
+from flask import Blueprint, Flask, current_app, make_response, request
+from werkzeug.wrappers import Response as BaseResponse
 
 from .. import assets
 from ..site import force
@@ -17,11 +18,11 @@ __all__ = ["bp", "init_app", "register_page", "register_worker_script"]
 bp = Blueprint("offline_app", __name__)
 
 
-def init_app(app):
+def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
 
 
-def _revalidated(body, content_type):
+def _revalidated(body: str, content_type: str) -> BaseResponse:
     # no-cache: the browser always asks, and an unchanged file costs a 304.
     response = make_response(body)
     response.headers["Content-Type"] = content_type
@@ -31,12 +32,12 @@ def _revalidated(body, content_type):
 
 
 @bp.get("/manifest.webmanifest")
-def web_manifest():
+def web_manifest() -> BaseResponse:
     data = manifest.build(force(), assets.static_files().url)
     return _revalidated(json.dumps(data, indent=1), "application/manifest+json")
 
 
 @bp.get("/sw.js")
-def service_worker():
+def service_worker() -> BaseResponse:
     # Served from the root so its scope is the whole site.
     return _revalidated(worker.current(current_app)["body"], "text/javascript; charset=utf-8")

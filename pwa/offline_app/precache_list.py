@@ -9,6 +9,10 @@ restart), and unlike a version computed from the inputs it catches every change,
 page is made from.
 """
 import hashlib
+from typing import TypedDict
+
+from flask import Flask
+from flask.testing import FlaskClient
 
 from .. import assets
 from ..site import advice_pages
@@ -17,15 +21,20 @@ SITE_PAGES = ["/", "/offline", "/cookies", "/privacy"]
 MANIFEST_URL = "/manifest.webmanifest"
 
 
+class Entry(TypedDict):
+    url: str
+    revision: str | None  # None where the URL carries the hash
+
+
 class PrecacheError(RuntimeError):
     """A registered page cannot be kept offline (it needs a session or is per-visitor)."""
 
 
-def _registry(app):
+def _registry(app: Flask) -> dict[str, list[str]]:
     return app.extensions.setdefault("precache", {"pages": [], "worker_scripts": []})
 
 
-def register_page(app, path):
+def register_page(app: Flask, path: str) -> None:
     """A page (by path) that must load offline once the app has been opened once. It must
     carry no per-session secret: building the list refuses one that answers no-store."""
     pages = _registry(app)["pages"]
@@ -33,7 +42,7 @@ def register_page(app, path):
         pages.append(path)
 
 
-def register_worker_script(app, filename):
+def register_worker_script(app: Flask, filename: str) -> None:
     """A static file (e.g. "js/outbox-core.js") the service worker loads with importScripts.
     It must be a classic script (no import/export) so a page can also `import` it."""
     scripts = _registry(app)["worker_scripts"]
@@ -41,26 +50,26 @@ def register_worker_script(app, filename):
         scripts.append(filename)
 
 
-def registered_pages(app):
+def registered_pages(app: Flask) -> list[str]:
     return list(_registry(app)["pages"])
 
 
-def worker_scripts(app):
+def worker_scripts(app: Flask) -> list[str]:
     return list(_registry(app)["worker_scripts"])
 
 
-def page_paths(app):
+def page_paths(app: Flask) -> list[str]:
     """Every page the worker keeps, in order, without repeats."""
     paths = SITE_PAGES + [f"/advice/{slug}" for slug in advice_pages(app)]
     paths += registered_pages(app)
     return list(dict.fromkeys(paths))
 
 
-def content_hash(data):
+def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:12]
 
 
-def _render(client, path):
+def _render(client: FlaskClient, path: str) -> bytes:
     # https: in production Talisman would redirect plain http. No cookies: what the worker
     # caches is what any first-time visitor gets.
     response = client.get(path, base_url="https://localhost")
@@ -73,18 +82,18 @@ def _render(client, path):
     return response.get_data()
 
 
-def build(app):
+def build(app: Flask) -> list[Entry]:
     """[{"url": ..., "revision": ...}]: revision is None where the URL carries the hash."""
     client = app.test_client()
-    entries = [{"url": path, "revision": content_hash(_render(client, path))}
-               for path in page_paths(app) + [MANIFEST_URL]]
+    entries: list[Entry] = [{"url": path, "revision": content_hash(_render(client, path))}
+                            for path in page_paths(app) + [MANIFEST_URL]]
     files = assets.static_files(app)
     with app.test_request_context():
         entries += [{"url": files.url(name), "revision": None} for name in sorted(files.hashes)]
     return entries
 
 
-def worker_script_urls(app):
+def worker_script_urls(app: Flask) -> list[str]:
     """Hashed URLs of the classic scripts the worker loads with importScripts."""
     files = assets.static_files(app)
     with app.test_request_context():
