@@ -6,6 +6,7 @@ because a wrong phone number on a page for people in crisis is worse than no pag
 import datetime
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import yaml
@@ -23,7 +24,7 @@ class Number:
     dial: str  # as dialled: "18001101"
 
     @property
-    def href(self):
+    def href(self) -> str:
         return f"tel:{self.dial}"
 
 
@@ -35,7 +36,7 @@ class TextNumber:
     message: str | None = None  # the word to send, if the service asks for one: "SHOUT"
 
     @property
-    def href(self):
+    def href(self) -> str:
         return f"sms:{self.dial}"
 
 
@@ -54,7 +55,7 @@ class Service:
     note: str | None = None  # one more plain sentence, e.g. where to find a text number
 
     @property
-    def contactable(self):
+    def contactable(self) -> bool:
         """Reached directly (a call, a text or a chat), so listed beside the phone lines."""
         return bool(self.phone or self.text or self.chat_url)
 
@@ -76,16 +77,16 @@ class Force:
     short_name: str
     online_report_url: str
     theme_color: str
-    numbers: dict
+    numbers: dict[str, Number]
     exit_url: str
     exit_escape_key: bool
-    services: tuple
+    services: tuple[Service, ...]
     phase: str | None = None
     feedback_url: str | None = None
     neutral: NeutralLook = NeutralLook()
     source: str = field(default="", compare=False)
 
-    def service(self, service_id):
+    def service(self, service_id: str) -> Service:
         for service in self.services:
             if service.id == service_id:
                 return service
@@ -129,14 +130,14 @@ def _number(data, path):
     return Number(label=label, dial=dial)
 
 
-def _text(data, path):
+def _text(data: dict, path: str) -> TextNumber:
     section = _get(data, path, dict)
     number = _number(data, path)
     return TextNumber(label=number.label, dial=number.dial,
                       message=_get(section, "message", required=False))
 
 
-def _date(data, key):
+def _date(data: dict, key: str) -> datetime.date:
     """A YAML date (unquoted 2026-11-25), not later than today."""
     value = data.get(key) if isinstance(data, dict) else None
     if value in (None, ""):
@@ -148,7 +149,7 @@ def _date(data, key):
     return value
 
 
-def parse(data, source=""):
+def parse(data: object, source: str = "") -> Force:
     """Check a parsed force file and return a Force, or raise ForceConfigError."""
     if not isinstance(data, dict):
         raise ForceConfigError("the file must be a set of sections (force:, numbers:, ...)")
@@ -198,7 +199,7 @@ def parse(data, source=""):
     )
 
 
-def _neutral(data):
+def _neutral(data: dict) -> NeutralLook:
     """The optional `neutral_look` section; each key falls back to the plain default."""
     if _get(data, "neutral_look", dict, required=False) is None:
         return NeutralLook()
@@ -215,7 +216,7 @@ def _neutral(data):
     )
 
 
-def load(path):
+def load(path: str | Path) -> Force:
     """Read and check the force file at `path`."""
     try:
         with open(path, encoding="utf-8") as handle:

@@ -1,4 +1,6 @@
 """Security headers: a strict CSP with no inline code, so whole pages can be cached."""
+from flask import Flask, Response
+
 from .extensions import talisman
 
 # Nothing is allowed unless listed: each kind of resource the app really loads is named, all
@@ -30,7 +32,7 @@ PERMISSIONS_POLICY = {
 }
 
 
-def init_app(app):
+def init_app(app: Flask) -> None:
     talisman.init_app(
         app,
         force_https=app.config["FORCE_HTTPS"],
@@ -48,7 +50,7 @@ def init_app(app):
     )
 
     @app.after_request
-    def isolate(response):
+    def isolate(response: Response) -> Response:
         # Talisman has no setting for these; they keep other origins' windows and pages
         # from reaching into ours.
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")

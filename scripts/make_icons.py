@@ -13,15 +13,13 @@ drawing (a page with a few lines, like any notes app) in `neutral_look.icon_colo
 """
 import argparse
 import os
-import sys
 from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from pwa import force as force_file
 
-from pwa import force as force_file  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 OUT = ROOT / "static" / "icons"
 SUPERSAMPLE = 4  # draw large and shrink: smooth edges without an SVG renderer

@@ -3,7 +3,7 @@ import datetime
 
 import pytest
 
-from pwa import create_app
+from pwa import create_app, site
 from pwa.force import ForceConfigError, load
 
 
@@ -51,7 +51,7 @@ def test_a_changed_force_file_changes_every_page(make_app, force_file):
     })
     app = make_app(FORCE_FILE=str(path))
     client = app.test_client()
-    for slug in list(app.extensions["advice"]) + [""]:
+    for slug in list(site.advice_pages(app)) + [""]:
         url = f"/advice/{slug}" if slug else "/"
         html = client.get(url).get_data(as_text=True)
         assert "Northshire Police" in html, url

@@ -1,7 +1,7 @@
 """Every response carries the security headers; production forces HTTPS and HSTS."""
 import pytest
 
-from pwa import create_app
+from pwa import assets, create_app
 
 PATHS = ["/", "/advice/what-to-do-now", "/cookies", "/missing", "/api/missing",
          "/static/css/app.css"]
@@ -72,7 +72,7 @@ def test_production_refuses_to_start_without_its_secrets(monkeypatch):
 
 
 def test_hashed_static_files_are_immutable_others_revalidate(app, client):
-    url = app.extensions["assets"].url
+    url = assets.static_files(app).url
     with app.test_request_context():
         hashed = url("css/app.css")
     assert "?v=" in hashed

@@ -6,7 +6,7 @@ import warnings
 import pytest
 from PIL import Image
 
-from pwa import precache
+from pwa import assets, site
 from pwa.config import ROOT
 from pwa.offline_app import precache_list, worker
 
@@ -50,17 +50,17 @@ def test_manifest_reflects_the_force_file(make_app, force_file):
         icon = client.get(src)
         assert icon.status_code == 200 and icon.mimetype == "image/png"
         width = int(sizes.split("x")[0])
-        assert Image.open(ROOT / "static" / src.split("?")[0].removeprefix("/static/")).size \
-            == (width, width)
+        with Image.open(ROOT / "static" / src.split("?")[0].removeprefix("/static/")) as image:
+            assert image.size == (width, width)
 
 
 def test_the_committed_icons_are_in_the_force_colour(app):
     """scripts/make_icons.py draws them from the force file: rerun it after a rebrand."""
-    colour = app.extensions["force"].theme_color
+    colour = site.force(app).theme_color
     rgb = tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
     for name in ("icon-maskable-512.png", "apple-touch-icon.png"):
-        image = Image.open(ROOT / "static" / "icons" / name).convert("RGB")
-        assert image.getpixel((2, 2)) == rgb, name
+        with Image.open(ROOT / "static" / "icons" / name) as image:
+            assert image.convert("RGB").getpixel((2, 2)) == rgb, name
 
 
 def test_base_page_links_the_manifest_icons_and_ios_tags(client):
@@ -155,33 +155,33 @@ def test_precache_lists_every_page_and_static_file_versioned(app, client):
     config = sw_config(client.get("/sw.js").get_data(as_text=True))
     urls = {e["url"]: e["revision"] for e in config["precache"]}
     pages = ["/", "/offline", "/cookies", "/privacy"]
-    pages += [f"/advice/{slug}" for slug in app.extensions["advice"]]
+    pages += [f"/advice/{slug}" for slug in site.advice_pages(app)]
     for page in pages + ["/manifest.webmanifest"]:
         assert re.match(r"^[0-9a-f]{12}$", urls[page]), page
     statics = [u for u in urls if u.startswith("/static/")]
     names = {u.split("?")[0].removeprefix("/static/") for u in statics}
-    assert names == set(app.extensions["assets"].hashes)
+    assert names == set(assets.static_files(app).hashes)
     for url in statics:
         name, version = re.match(r"^/static/(.+)\?v=(\w+)$", url).groups()
-        assert version == app.extensions["assets"].hashes[name] and urls[url] is None
+        assert version == assets.static_files(app).hashes[name] and urls[url] is None
     assert {"icons/icon-192.png", "icons/icon-512.png", "css/app.css",
             "js/sw-register.js"} <= names
     # Nothing under /api/ or /officers/ is kept, except what a feature registers: the
     # report form's public key (the contract: sealing must work offline).
-    registered = precache.registered_pages(app)
+    registered = precache_list.registered_pages(app)
     assert not [u for u in urls if u.startswith(("/api/", "/officers/")) and u not in registered]
     assert re.match(r"^[0-9a-f]{12}$", config["version"])
 
 
 def test_registered_pages_and_worker_scripts_are_included(make_app):
     app = make_app()
-    precache.register_page(app, "/privacy?registered")  # any page that renders without a session
-    precache.register_worker_script(app, "js/sw-register.js")
+    precache_list.register_page(app, "/privacy?registered")  # any page that renders without a session
+    precache_list.register_worker_script(app, "js/sw-register.js")
     body = app.test_client().get("/sw.js").get_data(as_text=True)
     config = sw_config(body)
     assert "/privacy?registered" in [e["url"] for e in config["precache"]]
     with app.test_request_context():
-        url = app.extensions["assets"].url("js/sw-register.js")
+        url = assets.static_files(app).url("js/sw-register.js")
     assert config["scripts"][-1] == url  # after the report feature's outbox-core.js
     source = (ROOT / "service_worker" / "sw.js").read_text()
     assert "importScripts(...CONFIG.scripts)" in source
@@ -194,7 +194,7 @@ def test_a_page_with_a_per_visitor_token_cannot_be_precached(make_app):
     def secret_form():
         return "token", 200, {"Cache-Control": "no-store"}
 
-    precache.register_page(app, "/secret-form")
+    precache_list.register_page(app, "/secret-form")
     with pytest.raises(precache_list.PrecacheError, match="no-store"):
         app.test_client().get("/sw.js")
 

@@ -6,20 +6,21 @@ from pathlib import Path
 import pytest
 from markupsafe import escape
 
+from pwa import site
 from pwa.content import load_pages
 
 PAGES = ["/", "/cookies", "/privacy", "/offline"]
 
 
 def advice_slugs(app):
-    return list(app.extensions["advice"])
+    return list(site.advice_pages(app))
 
 
 def test_every_advice_page_renders_with_title_summary_and_numbers(app, client):
     slugs = advice_slugs(app)
     assert len(slugs) >= 9
     for slug in slugs:
-        page = app.extensions["advice"][slug]
+        page = site.advice_pages(app)[slug]
         response = client.get(f"/advice/{slug}")
         assert response.status_code == 200, slug
         html = response.get_data(as_text=True)
@@ -85,7 +86,7 @@ def test_every_page_naming_a_service_shows_its_numbers_and_hours(app, client):
     """The numbers, text numbers, chat links and opening hours come from the force file and
     render wherever a page names the service, and every reachable one (call, text or chat)
     is listed beside the phone lines on the pages that carry them."""
-    force = app.extensions["force"]
+    force = site.force(app)
     named = 0
     for slug in advice_slugs(app):
         source = (Path(app.config["ADVICE_DIR"]) / f"{slug}.md").read_text()
@@ -194,7 +195,7 @@ def test_no_inline_scripts_styles_or_handlers(app, client):
 def test_content_files_load_on_their_own(app):
     with app.app_context(), app.test_request_context():
         pages = load_pages(app.config["ADVICE_DIR"], app.jinja_env,
-                           {"force": app.extensions["force"]})
+                           {"force": site.force(app)})
     assert list(pages)[0] == "what-to-do-now"
 
 

@@ -260,7 +260,7 @@ def test_report_key_is_the_public_jwk(app, client):
     response = client.get("/api/report-key")
     jwk = response.get_json()
     assert jwk["kty"] == "RSA" and jwk["alg"] == "RSA-OAEP-256"
-    assert jwk["kid"] == app.extensions["keyring"].current_id
+    assert jwk["kid"] == sealing.keyring(app).current_id
     assert "d" not in jwk and "p" not in jwk  # nothing private
 
 

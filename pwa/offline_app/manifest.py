@@ -1,4 +1,8 @@
 """The web app manifest, built from the force file so a force rebrands by configuration."""
+from collections.abc import Callable
+from typing import Any
+
+from ..force import Force
 
 # (file in static/icons, sizes, purpose); made by scripts/make_icons.py from one drawing.
 ICONS = [
@@ -18,7 +22,8 @@ APP_ID = "/"
 START_URL = "/"
 
 
-def build(force, asset_url, neutral=False):
+def build(force: Force, asset_url: Callable[[str], str],
+          neutral: bool = False) -> dict[str, Any]:
     """The manifest as a dict. `asset_url` gives each icon its content-hashed URL, so a
     redrawn icon changes the manifest and with it the service worker's version. `neutral`:
     the variant a person may choose before installing, whose name, icon, colour and

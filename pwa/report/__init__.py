@@ -14,8 +14,9 @@ from pathlib import Path
 from flask import (Blueprint, abort, current_app, jsonify, redirect, render_template, request,
                    session, url_for)
 from .. import answers as answers_mod
-from .. import precache, sealing
+from .. import sealing
 from ..extensions import limiter
+from ..offline_app import register_page, register_worker_script
 from ..site import cached_page
 from . import attachments as files
 from . import progress as progress_mod
@@ -46,12 +47,12 @@ def init_app(app):
         report_step=steps.step, report_steps=steps.STEPS, report_under_18=steps.UNDER_18,
         attachment_types=sorted(steps.ATTACHMENT_TYPES),
         static_exists=lambda name: name in app.extensions["assets"].hashes)
-    precache.register_page(app, "/report/")
-    precache.register_page(app, "/report/rules.json")
-    precache.register_page(app, "/api/report-key")
+    register_page(app, "/report/")
+    register_page(app, "/report/rules.json")
+    register_page(app, "/api/report-key")
     # The client side's outbox, loaded by the service worker too; only once it exists.
     if (Path(app.static_folder) / "js" / "outbox-core.js").exists():
-        precache.register_worker_script(app, "js/outbox-core.js")
+        register_worker_script(app, "js/outbox-core.js")
 
 
 @bp.after_request
@@ -236,7 +237,7 @@ def sent():
                            handoff=session.pop(SENT_HELP_KEY, []), nojs=True)
 
 
-def handoff(answers):
+def handoff(answers: dict) -> list[str]:
     """The next steps the "sent" page offers: under 18 → image removal; paid → the bank."""
     return [name for name, holds in (("under-18", steps.is_under_18(answers)),
                                       ("paid", answers.get("paid") == "yes")) if holds]

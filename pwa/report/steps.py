@@ -237,9 +237,7 @@ STEPS = (
 
 STEP_IDS = tuple(s.id for s in STEPS)
 BY_ID = {s.id: s for s in STEPS}
-FIELD_STEP = {f.name: s.id for s in STEPS for f in s.fields}
 UNDER_18 = ("under-13", "13-15", "16-17")
-UNDER_18_SERVICES = ("report_remove", "childline", "ceop")
 
 
 def step(step_id):
@@ -258,10 +256,6 @@ def previous_step(step_id):
 
 def is_under_18(answers):
     return (answers or {}).get("age_band") in UNDER_18
-
-
-def is_in_danger(answers):
-    return (answers or {}).get("in_danger") == "yes"
 
 
 def rules():

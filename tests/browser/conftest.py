@@ -13,11 +13,7 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
+from support import CHROMIUM, CHROMIUM_ARGS
 
 class LiveServer:
     """A WSGI app served from a thread on 127.0.0.1 at a free port."""
