@@ -36,7 +36,7 @@ class TextNumber:
     message: str | None = None  # the word to send, if the service asks for one: "SHOUT"
 
     @property
-    def href(self) -> str:
+    def href(self):
         return f"sms:{self.dial}"
 
 
@@ -55,7 +55,7 @@ class Service:
     note: str | None = None  # one more plain sentence, e.g. where to find a text number
 
     @property
-    def contactable(self) -> bool:
+    def contactable(self):
         """Reached directly (a call, a text or a chat), so listed beside the phone lines."""
         return bool(self.phone or self.text or self.chat_url)
 
@@ -130,14 +130,14 @@ def _number(data, path):
     return Number(label=label, dial=dial)
 
 
-def _text(data: dict, path: str) -> TextNumber:
+def _text(data: dict, path: str) -> "TextNumber":
     section = _get(data, path, dict)
     number = _number(data, path)
     return TextNumber(label=number.label, dial=number.dial,
                       message=_get(section, "message", required=False))
 
 
-def _date(data: dict, key: str) -> datetime.date:
+def _date(data: object, key: str) -> datetime.date:
     """A YAML date (unquoted 2026-11-25), not later than today."""
     value = data.get(key) if isinstance(data, dict) else None
     if value in (None, ""):
@@ -199,7 +199,7 @@ def parse(data: object, source: str = "") -> Force:
     )
 
 
-def _neutral(data: dict) -> NeutralLook:
+def _neutral(data: dict) -> "NeutralLook":
     """The optional `neutral_look` section; each key falls back to the plain default."""
     if _get(data, "neutral_look", dict, required=False) is None:
         return NeutralLook()
