@@ -91,4 +91,4 @@ def test_a_report_sent_to_either_server_is_stored_once(servers):
     device.host, device.port = "127.0.0.1", second.port  # the same phone, the other server
     device.token = None
     status, again, _, _ = device.deliver(key, body)
-    assert (status, again) == (200, reference)
+    assert (status, again) == (201, reference)

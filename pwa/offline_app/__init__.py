@@ -37,6 +37,14 @@ def web_manifest() -> BaseResponse:
     return _revalidated(json.dumps(data, indent=1), "application/manifest+json")
 
 
+@bp.get("/manifest-neutral.webmanifest")
+def neutral_manifest() -> BaseResponse:
+    """The neutral look's manifest (a plain name and icon), linked by the pages instead of
+    the other when a person chooses it (static/js/neutral-look.js)."""
+    data = manifest.build(force(), assets.static_files().url, neutral=True)
+    return _revalidated(json.dumps(data, indent=1), "application/manifest+json")
+
+
 @bp.get("/sw.js")
 def service_worker() -> BaseResponse:
     # Served from the root so its scope is the whole site.

@@ -15,10 +15,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from .. import assets
-from ..site import advice_pages
+from ..site import advice_pages, force
 
 SITE_PAGES = ["/", "/offline", "/cookies", "/privacy"]
+# The neutral look's plain first screen, kept only where the force turns it on.
+PLAIN_SCREEN = "/notes"
 MANIFEST_URL = "/manifest.webmanifest"
+NEUTRAL_MANIFEST_URL = "/manifest-neutral.webmanifest"
 
 
 class Entry(TypedDict):
@@ -62,6 +65,8 @@ def page_paths(app: Flask) -> list[str]:
     """Every page the worker keeps, in order, without repeats."""
     paths = SITE_PAGES + [f"/advice/{slug}" for slug in advice_pages(app)]
     paths += registered_pages(app)
+    if force(app).neutral.plain_first_screen:
+        paths.append(PLAIN_SCREEN)
     return list(dict.fromkeys(paths))
 
 
@@ -86,7 +91,7 @@ def build(app: Flask) -> list[Entry]:
     """[{"url": ..., "revision": ...}]: revision is None where the URL carries the hash."""
     client = app.test_client()
     entries: list[Entry] = [{"url": path, "revision": content_hash(_render(client, path))}
-                            for path in page_paths(app) + [MANIFEST_URL]]
+                            for path in page_paths(app) + [MANIFEST_URL, NEUTRAL_MANIFEST_URL]]
     files = assets.static_files(app)
     with app.test_request_context():
         entries += [{"url": files.url(name), "revision": None} for name in sorted(files.hashes)]

@@ -28,6 +28,14 @@ def privacy() -> str:
     return render_template("pages/privacy.html")
 
 
+@bp.get("/notes")
+@cached_page
+def notes() -> str:
+    """The neutral look's plain first screen (when the force turns it on): a page that looks
+    like an empty notes app, with a discreet way into the real one."""
+    return render_template("pages/notes.html")
+
+
 @bp.get("/offline")
 @cached_page
 def offline() -> str:

@@ -25,6 +25,9 @@ from . import steps, store
 bp = Blueprint("report", __name__, url_prefix="/report", cli_group="report")
 
 SENT_KEY = "report_sent"
+# Which next steps the "sent" page offers (under 18, paid): read once by that page and then
+# dropped, so the cookie carries them only across the redirect.
+SENT_HELP_KEY = "report_sent_help"
 # Pages that carry nothing per session and may be cached (by flask-caching and the worker).
 CACHEABLE = {"report.start", "report.rules"}
 
@@ -41,7 +44,7 @@ def init_app(app):
     if app.config.get("MAX_CONTENT_LENGTH") is None:
         app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
     app.jinja_env.globals.update(
-        report_step=steps.step, report_steps=steps.STEPS,
+        report_step=steps.step, report_steps=steps.STEPS, report_under_18=steps.UNDER_18,
         attachment_types=sorted(steps.ATTACHMENT_TYPES),
         static_exists=lambda name: name in app.extensions["assets"].hashes)
     register_page(app, "/report/")
@@ -206,6 +209,7 @@ def check():
             raise
         progress_mod.discard(progress.row)
         session[SENT_KEY] = receipt.reference
+        session[SENT_HELP_KEY] = handoff(answers)
         return redirect(url_for("report.sent"))
     return render_template("report/check.html", answers=answers,
                            rows=answers_mod.describe_by_step(answers),
@@ -229,7 +233,14 @@ def sent():
     reference = session.get(SENT_KEY)
     if not reference:
         return redirect(url_for("report.start"))
-    return render_template("report/sent.html", reference=reference)
+    return render_template("report/sent.html", reference=reference,
+                           handoff=session.pop(SENT_HELP_KEY, []), nojs=True)
+
+
+def handoff(answers):
+    """The next steps the "sent" page offers: under 18 → image removal; paid → the bank."""
+    return [name for name, holds in (("under-18", steps.is_under_18(answers)),
+                                      ("paid", answers.get("paid") == "yes")) if holds]
 
 
 @bp.post("/discard")
