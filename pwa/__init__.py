@@ -4,8 +4,8 @@ import sys
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import (advice, assets, cli, config, errors, health, offline_app, officers, pages, report,
-               sealing, security, site)
+from . import (advice, assets, cli, config, errors, health, offline_app, officers, pages,
+               report, sealing, security, site)
 from .extensions import cache, compress, csrf, db, limiter, migrate
 
 
@@ -52,7 +52,7 @@ def _build(config_object: object | None) -> Flask:
     compress.init_app(app)
     security.init_app(app)
     assets.init_app(app)
-    site.init_app(app)
+    site.init_app(app)  # the force file, the languages (i18n) and the advice pages
     sealing.init_app(app)
     errors.init_app(app)
 

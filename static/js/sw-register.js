@@ -45,11 +45,20 @@ function offerUpdate(registration) {
   }
 }
 
+// Keep this page's language offline too (the worker keeps English and each language read).
+async function keepLanguage() {
+  const lang = document.documentElement.dataset.lang;
+  if (!lang) return;
+  const registration = await navigator.serviceWorker.ready;
+  if (registration.active) registration.active.postMessage({ type: 'LANGUAGE', lang });
+}
+
 async function register() {
   const registration = await navigator.serviceWorker.register('/sw.js', {
     scope: '/', updateViaCache: 'none',
   });
   offerUpdate(registration);
+  keepLanguage();
   registration.addEventListener('updatefound', () => {
     const worker = registration.installing;
     if (!worker) return;

@@ -1,0 +1,153 @@
+"""Languages (issue 16): a URL prefix per language, the first visit following the browser's
+languages, the switcher, lang/dir, per-language caching and precache, the force's choice."""
+import re
+
+import pytest
+
+from pwa import i18n, site
+from pwa.force import ForceConfigError
+from pwa.offline_app import precache_list
+
+HTTPS = "https://localhost"
+CODES = list(i18n.SHIPPED)
+
+
+def get(client, path, **headers):
+    return client.get(path, base_url=HTTPS, headers=headers)
+
+
+def html_tag(body):
+    return re.search(r"<html[^>]*>", body).group(0)
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_every_public_page_is_served_in_each_language_with_lang_and_dir(app, client, code):
+    lang = i18n.SHIPPED[code]
+    paths = precache_list.page_paths(app) + ["/report/danger"]
+    for path in paths:
+        if path.startswith(i18n.UNPREFIXED) or path.endswith(".json"):
+            continue
+        response = get(client, i18n.path_in(code, path))
+        assert response.status_code == 200, path
+        tag = html_tag(response.get_data(as_text=True))
+        assert f'lang="{lang.html_lang}"' in tag and f'dir="{lang.dir}"' in tag, path
+
+
+def test_right_to_left_languages_say_so():
+    assert [c for c, lang in i18n.SHIPPED.items() if lang.dir == "rtl"] == ["ur", "ar"]
+
+
+def test_first_visit_to_home_follows_accept_language_and_is_not_cached(client):
+    response = get(client, "/", **{"Accept-Language": "pl-PL,pl;q=0.9,en;q=0.5"})
+    assert response.status_code == 302 and response.location == "/pl/"
+    assert "no-store" in response.headers["Cache-Control"]
+    assert "Accept-Language" in response.headers["Vary"]
+    # English, or a language we do not ship: the English home page, which says it varies.
+    for header in ("en-GB,en;q=0.9", "fr-FR", ""):
+        response = get(client, "/", **{"Accept-Language": header})
+        assert response.status_code == 200, header
+        assert "Accept-Language" in response.headers["Vary"]
+
+
+def test_choosing_english_from_our_own_page_is_not_redirected(client):
+    response = get(client, "/", **{"Accept-Language": "cy", "Referer": HTTPS + "/cy/"})
+    assert response.status_code == 200
+    assert 'lang="en-GB"' in html_tag(response.get_data(as_text=True))
+    # Another site's link is a first visit.
+    response = get(client, "/", **{"Accept-Language": "cy",
+                                   "Referer": "https://elsewhere.example/"})
+    assert response.status_code == 302 and response.location == "/cy/"
+
+
+def test_switcher_lists_each_language_in_its_own_name_to_the_same_page(client):
+    body = get(client, "/cy/advice/keeping-evidence").get_data(as_text=True)
+    nav = body[body.index('<nav class="languages"'):]
+    nav = nav[:nav.index("</nav>")]
+    links = re.findall(r'<a href="([^"]+)" hreflang="([^"]+)" lang="[^"]+" dir="[^"]+"'
+                       r'( aria-current="true")?>([^<]+)</a>', nav)
+    assert [(href, name) for href, _, _, name in links] == [
+        ("/advice/keeping-evidence", "English"), ("/cy/advice/keeping-evidence", "Cymraeg"),
+        ("/pl/advice/keeping-evidence", "Polski"), ("/ur/advice/keeping-evidence", "اردو"),
+        ("/ar/advice/keeping-evidence", "العربية")]
+    assert [current for _, _, current, _ in links].count(' aria-current="true"') == 1
+    assert links[1][2]  # Cymraeg is the current one
+
+
+def test_links_on_a_page_stay_in_its_language(client):
+    body = get(client, "/ur/").get_data(as_text=True)
+    own = re.findall(r'href="(/[^"]*)"(?! hreflang)', body)
+    assert own, "the home page links to the app's own pages"
+    for href in own:
+        assert href.startswith(("/ur/", "/static/", "/manifest-neutral")), href
+    assert 'href="/ur/manifest.webmanifest"' in body
+
+
+def test_each_language_is_its_own_cache_entry(client):
+    # The page cache is on in tests: the second language must not get the first's page.
+    for code in CODES:
+        body = get(client, i18n.path_in(code, "/privacy")).get_data(as_text=True)
+        assert f'lang="{i18n.SHIPPED[code].html_lang}"' in html_tag(body)
+
+
+def test_officers_area_stays_english_and_unprefixed(client):
+    assert get(client, "/cy/officers/sign-in").status_code == 404
+    assert get(client, "/cy/api/report-key").status_code == 404
+    response = get(client, "/officers/sign-in")
+    assert response.status_code == 200
+    assert 'lang="en' in response.get_data(as_text=True)[:400]
+
+
+def test_manifest_per_language_is_one_app(client):
+    english = get(client, "/manifest.webmanifest").get_json()
+    urdu = get(client, "/ur/manifest.webmanifest").get_json()
+    assert english["id"] == urdu["id"] == "/" and english["scope"] == urdu["scope"] == "/"
+    assert (urdu["lang"], urdu["dir"], urdu["start_url"]) == ("ur", "rtl", "/ur/")
+    assert (english["lang"], english["start_url"]) == ("en-GB", "/")
+
+
+def test_force_file_chooses_the_languages(make_app, force_file):
+    app = make_app(FORCE_FILE=str(force_file({"languages": ["cy"]})))
+    client = app.test_client()
+    assert get(client, "/cy/").status_code == 200
+    assert get(client, "/pl/").status_code == 404
+    body = get(client, "/").get_data(as_text=True)
+    assert 'hreflang="pl"' not in body and 'hreflang="cy"' in body
+    # Only offered languages are precached.
+    with app.app_context():
+        langs = {entry["lang"] for entry in precache_list.build(app)}
+    assert langs == {None, "en", "cy"}
+
+
+def test_default_is_every_shipped_language(force_file):
+    from pwa.force import load
+
+    assert load(force_file({"languages": None})).languages == tuple(CODES)
+    with pytest.raises(ForceConfigError, match="'fr' is not a language the app ships"):
+        load(force_file({"languages": ["fr"]}))
+
+
+def test_precache_has_each_page_in_each_language(app):
+    with app.app_context():
+        entries = precache_list.build(app)
+    urls = {entry["url"]: entry["lang"] for entry in entries}
+    assert urls["/cy/advice/what-to-do-now"] == "cy" and urls["/advice/what-to-do-now"] == "en"
+    assert urls["/ar/report/"] == "ar" and urls["/ar/manifest.webmanifest"] == "ar"
+    assert urls["/api/report-key"] is None and "/cy/api/report-key" not in urls
+
+
+def test_a_stale_compiled_catalogue_stops_start_up(tmp_path):
+    folder = tmp_path / "translations" / "cy" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    (folder / "messages.po").write_text("")
+    with pytest.raises(i18n.StartupError, match="missing or older"):
+        i18n.check_compiled(tmp_path / "translations")
+
+
+def test_advice_pages_fall_back_to_english_with_a_notice(app, client):
+    with app.test_request_context():
+        pages = site.advice_pages(app, "pl")
+    untranslated = [slug for slug, page in pages.items() if page.lang == "en"]
+    assert untranslated, "some advice is not translated into Polish"
+    body = get(client, f"/pl/advice/{untranslated[0]}").get_data(as_text=True)
+    assert "data-in-english" in body and '<main id="main" tabindex="-1" lang="en-GB"' in body
+    assert "data-in-english" not in get(client, "/pl/").get_data(as_text=True)
