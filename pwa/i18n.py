@@ -129,7 +129,10 @@ def in_english() -> bool:
 
 
 def _select_locale() -> str:
-    return current().code
+    # English is British English (dates like 24 November 2026); there is no catalogue for
+    # it: the messages are written in it.
+    code = current().code
+    return "en_GB" if code == DEFAULT else code
 
 
 def first_visit_redirect() -> Response | None:

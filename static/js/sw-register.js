@@ -12,11 +12,12 @@ let updateRequested = false;
 function showNotice(registration) {
   if (!notice || notice.childElementCount) return;
   const text = document.createElement('p');
-  text.textContent = 'A new version is ready.';
+  // The words come with the page, in its language (base.html).
+  text.textContent = notice.dataset.text || 'A new version is ready.';
   const button = document.createElement('button');
   button.type = 'button';
   button.className = 'button button--secondary';
-  button.textContent = 'Update now';
+  button.textContent = notice.dataset.button || 'Update now';
   button.addEventListener('click', () => {
     updateRequested = true;
     button.disabled = true;
