@@ -151,3 +151,72 @@ def test_advice_pages_fall_back_to_english_with_a_notice(app, client):
     body = get(client, f"/pl/advice/{untranslated[0]}").get_data(as_text=True)
     assert "data-in-english" in body and '<main id="main" tabindex="-1" lang="en-GB"' in body
     assert "data-in-english" not in get(client, "/pl/").get_data(as_text=True)
+
+
+# --- the catalogues ---------------------------------------------------------------------
+
+def _visible_text(html):
+    """A page's text as a reader sees it (no tags, no scripts, whitespace collapsed)."""
+    body = html[html.index("<body"):]
+    body = re.sub(r"<(script|style)\b.*?</\1>", " ", body, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body)).replace("&#39;", "'")
+
+
+def _english_phrases(code):
+    """Each English message (its text, placeholders cut out) whose translation differs."""
+    from babel.messages.pofile import read_po
+
+    with open(i18n.TRANSLATIONS / code / "LC_MESSAGES" / "messages.po", "rb") as handle:
+        catalogue = read_po(handle)
+    phrases = set()
+    for message in catalogue:
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for msgid in ids:
+            if not msgid or msgid in strings:
+                continue
+            text = re.sub(r"<[^>]+>|%\(\w+\)[sd]", "|", msgid)
+            phrases.update(p.strip() for p in text.split("|") if len(p.strip().split()) >= 3)
+    return phrases
+
+
+@pytest.mark.parametrize("code", ["cy"])
+def test_complete_languages_leave_no_english_on_any_page(app, client, code):
+    phrases = _english_phrases(code)
+    assert len(phrases) > 150
+    paths = precache_list.page_paths(app) + [f"/report/{s}" for s in (
+        "danger", "age", "what-happened", "platforms", "about-them", "payment", "evidence",
+        "contact")] + ["/no-such-page"]
+    for path in paths:
+        if path.startswith(i18n.UNPREFIXED) or path.endswith(".json"):
+            continue
+        text = _visible_text(get(client, i18n.path_in(code, path)).get_data(as_text=True))
+        left = sorted(p for p in phrases if p in text)
+        assert not left, (path, left)
+
+
+def test_every_catalogue_keeps_the_placeholders_and_markup(app):
+    from babel.messages.pofile import read_po
+
+    for code in CODES[1:]:
+        with open(i18n.TRANSLATIONS / code / "LC_MESSAGES" / "messages.po", "rb") as handle:
+            catalogue = read_po(handle)
+        for message in catalogue:
+            ids = message.id if isinstance(message.id, tuple) else (message.id,)
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            for string in strings:
+                if not string:
+                    continue
+                for pattern in (r"%\(\w+\)[sd]", r"<[a-z]+\b[^>]*>"):
+                    assert sorted(set(re.findall(pattern, ids[-1]))) == sorted(
+                        set(re.findall(pattern, string))), (code, ids[0], string)
+
+
+def test_welsh_catalogue_is_complete():
+    from babel.messages.pofile import read_po
+
+    with open(i18n.TRANSLATIONS / "cy" / "LC_MESSAGES" / "messages.po", "rb") as handle:
+        catalogue = read_po(handle)
+    untranslated = [m.id for m in catalogue if m.id and not all(
+        m.string if isinstance(m.string, tuple) else (m.string,))]
+    assert untranslated == []
