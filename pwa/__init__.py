@@ -4,7 +4,7 @@ import sys
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import assets, cli, config, errors, report, sealing, security, site
+from . import assets, cli, config, errors, guards, report, sealing, security, site
 from .extensions import cache, compress, csrf, db, limiter, migrate
 
 
@@ -38,6 +38,7 @@ def _build(config_object):
 
     migrate.init_app(app, db)
     cache.init_app(app)
+    guards.init_app(app)  # before CSRFProtect: it must not see a nameless part
     csrf.init_app(app)
     # Flask-Limiter keeps the first app's key prefix on its shared object (init_app only
     # fills it when empty); clear it so every app built in this process (tests, CLI) uses

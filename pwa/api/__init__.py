@@ -4,7 +4,7 @@ import json
 from flask import Blueprint, current_app, jsonify, request
 from flask_wtf.csrf import CSRFError, generate_csrf
 
-from .. import sealing
+from .. import guards, sealing
 from ..errors import api_error
 from ..extensions import db, limiter
 from ..models import Report
@@ -115,7 +115,7 @@ def _read_body():
             meta_text = request.files["meta"].read().decode("utf-8", "replace")
         blobs = [part.read() for part in request.files.getlist("attachment")]
         try:
-            meta = json.loads(meta_text or "")
+            meta = guards.loads(meta_text or "")
         except ValueError:
             meta = None
     elif request.is_json:

@@ -11,11 +11,11 @@ import datetime
 import json
 from pathlib import Path
 
-from flask import (Blueprint, abort, current_app, jsonify, redirect, render_template, request,
-                   session, url_for)
+from flask import (Blueprint, abort, current_app, g, jsonify, redirect, render_template,
+                   request, url_for)
 from .. import answers as answers_mod
 from .. import precache, sealing
-from ..extensions import limiter
+from ..extensions import db, limiter
 from ..site import cached_page
 from . import attachments as files
 from . import progress as progress_mod
@@ -23,7 +23,6 @@ from . import steps, store
 
 bp = Blueprint("report", __name__, url_prefix="/report", cli_group="report")
 
-SENT_KEY = "report_sent"
 # Pages that carry nothing per session and may be cached (by flask-caching and the worker).
 CACHEABLE = {"report.start", "report.rules"}
 
@@ -182,11 +181,14 @@ def _take_uploads(answers, file_names):
 
 
 @bp.route("/check", methods=["GET", "POST"])
-@limiter.limit(_report_limit, methods=["POST"], deduct_when=lambda r: r.status_code == 302
-               and r.location.endswith("/report/sent"))
+@limiter.limit(_report_limit, methods=["POST"],
+               deduct_when=lambda r: g.get("report_created", False))
 def check():
     progress = progress_mod.load()
     if progress is None:
+        if request.method == "POST" and progress_mod.sent_row() is not None:
+            # "Send report" again after it was sent: the same confirmation.
+            return redirect(url_for("report.sent"))
         return redirect(url_for("report.step_page", step_id=steps.STEP_IDS[0]))
     answers = progress.answers
     if request.method == "POST":
@@ -195,16 +197,24 @@ def check():
             first = errors[0].step
             return _render_step(first, answers, [e for e in errors if e.step == first],
                                 returning=True)
+        # Plain values: a simultaneous "Send report" may change the row under us.
+        pid, key, names = progress.row.id, progress.idempotency_key, progress.files
         try:
-            receipt = _send(progress)
+            receipt = store.stored_receipt(key) or _send(progress)
         except store.Rejected as err:
             if err.extra.get("step"):
                 error = steps.FieldError(err.extra["step"], err.extra.get("field", ""),
                                          err.extra.get("rule", "invalid"), err.message)
                 return _render_step(error.step, answers, [error], returning=True)
-            raise
-        progress_mod.discard(progress.row)
-        session[SENT_KEY] = receipt.reference
+            abort(err.status)
+        except FileNotFoundError:
+            # A simultaneous post sent it and removed the uploads meanwhile.
+            db.session.rollback()
+            receipt = store.stored_receipt(key)
+            if receipt is None:
+                raise
+        progress_mod.mark_sent(pid, names)
+        g.report_created = receipt.created
         return redirect(url_for("report.sent"))
     return render_template("report/check.html", answers=answers,
                            rows=answers_mod.describe_by_step(answers),
@@ -225,10 +235,11 @@ def _send(progress):
 
 @bp.get("/sent")
 def sent():
-    reference = session.get(SENT_KEY)
-    if not reference:
+    row = progress_mod.sent_row()
+    receipt = store.stored_receipt(row.idempotency_key) if row is not None else None
+    if receipt is None:
         return redirect(url_for("report.start"))
-    return render_template("report/sent.html", reference=reference)
+    return render_template("report/sent.html", reference=receipt.reference)
 
 
 @bp.post("/discard")

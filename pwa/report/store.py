@@ -24,7 +24,7 @@ from flask import current_app
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from .. import sealing
+from .. import guards, sealing
 from ..extensions import db
 from ..models import Attachment, Report
 from . import attachments as files
@@ -34,6 +34,8 @@ from .steps import MAX_ATTACHMENTS, UNDER_18, validate
 ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 MAX_KEY_LENGTH = 64
 LOCK_TIMEOUT_MS = 10_000
+# A device's clock may be wrong; a report "written" further ahead than this is refused.
+CREATED_AT_FUTURE_TOLERANCE = datetime.timedelta(hours=24)
 
 
 class Rejected(Exception):
@@ -85,12 +87,17 @@ def parse_created_at(value):
                        field="created_at")
     try:
         when = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=datetime.timezone.utc)
+        # At the calendar's edges (9999-12-31T23:59:59-14:00) UTC is outside it.
+        when = when.astimezone(datetime.timezone.utc)
+    except (ValueError, OverflowError):
         raise Rejected(422, "invalid", "created_at must be an ISO 8601 date and time",
                        field="created_at") from None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=datetime.timezone.utc)
-    return when.astimezone(datetime.timezone.utc)
+    if when > datetime.datetime.now(datetime.timezone.utc) + CREATED_AT_FUTURE_TOLERANCE:
+        raise Rejected(422, "invalid", "created_at is later than now: check the device's "
+                       "clock", field="created_at", rule="too_late")
+    return when
 
 
 def canonical(answers):
@@ -110,7 +117,7 @@ def open_report(envelope, keyring):
     """Unseal the answers in memory; raises Rejected(sealed_invalid)."""
     try:
         plaintext = sealing.unseal(envelope, keyring)
-        answers = json.loads(plaintext.decode("utf-8"))
+        answers = guards.loads(plaintext.decode("utf-8"))
     except (sealing.SealError, UnicodeDecodeError, ValueError):
         raise Rejected(422, "sealed_invalid",
                        "The report could not be opened. Reload the page and send it again.",
@@ -174,6 +181,14 @@ def _existing(key, fp):
                        "This Idempotency-Key was already used for a different report. "
                        "Make a new key for a new report.")
     return Receipt(row.reference, _utc(row.received_at), created=False)
+
+
+def stored_receipt(key):
+    """The receipt of the report stored under this key, or None (no content check: for the
+    server's own no-JS form, whose progress row holds the key)."""
+    row = db.session.execute(select(Report.reference, Report.received_at)
+                             .where(Report.idempotency_key == key)).one_or_none()
+    return Receipt(row.reference, _utc(row.received_at), created=False) if row else None
 
 
 def receive(key, created_at, envelope, attachment_blobs=()):
