@@ -1,7 +1,7 @@
 """The JSON API the report form's outbox talks to (documented at /api/openapi.json)."""
 import json
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, current_app, g, jsonify, request
 from flask_wtf.csrf import CSRFError, generate_csrf
 
 from .. import guards, sealing
@@ -53,12 +53,28 @@ def openapi_document():
 
 def _replay_of_stored_report():
     """A retry of a report already stored is answered from the database and must not be
-    refused by the rate limit: the device only wants its reference back."""
+    refused by the new-report limit: the device only wants its reference back."""
     key = request.headers.get("Idempotency-Key", "")
     if not key or len(key) > store.MAX_KEY_LENGTH:
         return False
     return db.session.execute(
         db.select(Report.id).where(Report.idempotency_key == key)).first() is not None
+
+
+def _exact_replay():
+    """The stored report's own bytes again (what a device's outbox retries): free of the
+    attempt limit. Anything else under a stored key (different content, 422
+    idempotency_conflict, or the same content sealed again) costs an unseal, so it counts."""
+    if "exact_replay" not in g:
+        g.exact_replay = False
+        key = request.headers.get("Idempotency-Key", "").strip()
+        if _replay_of_stored_report():
+            try:
+                meta, blobs = _read_body()
+                g.exact_replay = store.is_exact_replay(key, meta.get("report"), blobs)
+            except store.Rejected:
+                pass
+    return g.exact_replay
 
 
 def _report_limit():
@@ -89,7 +105,7 @@ def _idempotency_key():
 @bp.post("/reports")
 @limiter.limit(_report_limit, deduct_when=lambda r: r.status_code == 201,
                exempt_when=_replay_of_stored_report, scope="report-new")
-@limiter.limit(_attempt_limit, exempt_when=_replay_of_stored_report, scope="report-attempt")
+@limiter.limit(_attempt_limit, exempt_when=_exact_replay, scope="report-attempt")
 @limiter.limit(_replay_limit, key_func=_idempotency_key, exempt_when=_not_a_replay,
                scope="report-replay")
 def create_report():
@@ -108,7 +124,18 @@ def create_report():
 
 def _read_body():
     """JSON `{"created_at", "report"}`, or multipart with that JSON in part `meta` and one
-    sealed envelope per `attachment` part."""
+    sealed envelope per `attachment` part. Read once per request (the limits look too)."""
+    if "report_body" not in g:
+        try:
+            g.report_body = _parse_body()
+        except store.Rejected as err:
+            g.report_body = err
+    if isinstance(g.report_body, store.Rejected):
+        raise g.report_body
+    return g.report_body
+
+
+def _parse_body():
     if request.mimetype == "multipart/form-data":
         meta_text = request.form.get("meta")
         if meta_text is None and "meta" in request.files:

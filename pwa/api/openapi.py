@@ -14,7 +14,8 @@ ERROR_CODES = {
                    "from /api/csrf and try again.",
     "in_progress": "409: a request with this key is being stored right now; try again "
                    "later.",
-    "too_large": "413: the request is larger than the report and its attachments can be.",
+    "too_large": "413: the request is larger than the report and its attachments can be, "
+                 "or the sealed report is larger than 512 KiB (checked before opening it).",
     "unsupported_type": "415: send application/json or multipart/form-data.",
     "invalid": "422: an answer breaks a rule; `field` and `step` say which (the rules are at "
                "/report/rules.json); `errors` lists every one.",
@@ -39,7 +40,9 @@ _ERROR = {
                       "<field> for a row, created_at, report, attachments)."},
             "step": {"type": "string", "description": "The form step to go back to."},
             "rule": {"type": "string", "description": "required, invalid, too_long, "
-                     "pattern, too_many, too_large, mismatch."},
+                     "pattern, too_many, too_large, mismatch, unknown (an answer the form "
+                     "does not ask for; step is `check`), too_late (created_at more than "
+                     "24 hours ahead of the server's clock)."},
             "index": {"type": "integer", "description": "Which attachment (from 0)."},
             "errors": {"type": "array", "items": {"type": "object"}},
         }}},

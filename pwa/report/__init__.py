@@ -171,7 +171,8 @@ def _take_uploads(answers, file_names):
                                            f"{upload.filename}: {err}"))
             continue
         file_names.append(progress_mod.add_file(data))
-        described.append({"name": Path(upload.filename).name[:200], "type": mime,
+        described.append({"name": Path(upload.filename).name[:steps.MAX_ATTACHMENT_NAME],
+                          "type": mime,
                           "size": len(data)})
     if described:
         answers["attachments"] = described
@@ -192,7 +193,8 @@ def check():
         return redirect(url_for("report.step_page", step_id=steps.STEP_IDS[0]))
     answers = progress.answers
     if request.method == "POST":
-        errors = steps.validate(answers)
+        # (Unknown keys cannot come from the form, and clean() would drop them.)
+        errors = [e for e in steps.validate(answers) if e.step in steps.BY_ID]
         if errors:
             first = errors[0].step
             return _render_step(first, answers, [e for e in errors if e.step == first],

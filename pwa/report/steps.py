@@ -19,6 +19,8 @@ MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 ATTACHMENT_TYPES = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WebP",
                     "image/gif": "GIF"}
 MAX_CONTACTS = 20
+# A screenshot's file name as kept in the answers (the no-JS form cuts longer ones).
+MAX_ATTACHMENT_NAME = 200
 
 PHONE_PATTERN = r"^\+?[(]?[0-9][0-9 ()-]{8,18}[0-9]$"
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
@@ -182,6 +184,8 @@ STEPS = (
                    "10 MB each.",
               messages=_msgs(too_many=f"You can attach up to {MAX_ATTACHMENTS} screenshots",
                              too_large="Each screenshot must be 10 MB or smaller",
+                             too_long=f"A file name must be {MAX_ATTACHMENT_NAME} "
+                                      "characters or fewer",
                              invalid="The file must be a JPEG, PNG, WebP or GIF image")),
     )),
     Step("contact", "How can we contact you?", summary="Contact", fields=(
@@ -238,6 +242,7 @@ STEPS = (
 STEP_IDS = tuple(s.id for s in STEPS)
 BY_ID = {s.id: s for s in STEPS}
 FIELD_STEP = {f.name: s.id for s in STEPS for f in s.fields}
+KNOWN_KEYS = {"v", *FIELD_STEP}  # every key a report's answers may have
 UNDER_18 = ("under-13", "13-15", "16-17")
 UNDER_18_SERVICES = ("report_remove", "childline", "ceop")
 
@@ -290,7 +295,7 @@ def rules():
 class FieldError:
     step: str
     field: str  # the answer key, or "contacts-<i>-<field>" for a row
-    rule: str  # required | invalid | too_long | pattern | too_many | too_large
+    rule: str  # required | invalid | too_long | pattern | too_many | too_large | unknown
     message: str
 
     def as_dict(self):
@@ -323,8 +328,10 @@ def _check_field(f, value, answers, step_id, name):
         return [FieldError(step_id, name, "required", msg["required"])] if required else []
     if f.type == "multi":
         allowed = {v for v, _ in f.choices}
+        # Each choice at most once: a list of a million "instagram"s is not an answer.
         if not isinstance(value, list) or not all(isinstance(v, str) and v in allowed
-                                                  for v in value):
+                                                  for v in value) \
+                or len(set(value)) != len(value):
             return [FieldError(step_id, name, "invalid", msg["invalid"])]
         return []
     if not isinstance(value, str):
@@ -348,6 +355,9 @@ def _check_list(f, value, step_id):
         return [FieldError(step_id, f.name, "invalid", f.messages["invalid"])]
     if len(value) > f.max_items:
         return [FieldError(step_id, f.name, "too_many", f.messages["too_many"])]
+    known = {item.name for item in f.item_fields}
+    if any(set(row) - known for row in value):
+        return [FieldError(step_id, f.name, "invalid", f.messages["invalid"])]
     errors = []
     for i, row in enumerate(value):
         for item in f.item_fields:
@@ -365,8 +375,11 @@ def _check_files(f, value, step_id):
     if len(value) > f.max_items:
         return [FieldError(step_id, f.name, "too_many", f.messages["too_many"])]
     for item in value:
-        if not isinstance(item, dict) or not isinstance(item.get("name", ""), str):
+        if not isinstance(item, dict) or not isinstance(item.get("name", ""), str) \
+                or set(item) - {"name", "type", "size"}:
             return [FieldError(step_id, f.name, "invalid", f.messages["invalid"])]
+        if len(item.get("name", "")) > MAX_ATTACHMENT_NAME:
+            return [FieldError(step_id, f.name, "too_long", f.messages["too_long"])]
         if item.get("type") not in ATTACHMENT_TYPES:
             return [FieldError(step_id, f.name, "invalid", f.messages["invalid"])]
         size = item.get("size")
@@ -399,6 +412,10 @@ def validate(answers):
     errors = []
     for s in STEPS:
         errors += validate_step(s.id, answers)
+    # Only the answers the steps ask for: anything else would reach officers' pages unchecked.
+    for key in sorted(set(answers) - KNOWN_KEYS, key=str):
+        errors.append(FieldError("check", str(key)[:64], "unknown",
+                                 "This is not an answer the form asks for"))
     return errors
 
 

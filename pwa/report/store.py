@@ -34,6 +34,10 @@ from .steps import MAX_ATTACHMENTS, UNDER_18, validate
 ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 MAX_KEY_LENGTH = 64
 LOCK_TIMEOUT_MS = 10_000
+# The largest sealed report accepted, checked before anything is unsealed. The largest report
+# the rules allow (every answer at its longest in 4-byte characters, JSON-escaped: about
+# 232 KB) seals to about 310 KB; tests/test_limits.py keeps this true.
+MAX_SEALED_REPORT_BYTES = 512 * 1024
 # A device's clock may be wrong; a report "written" further ahead than this is refused.
 CREATED_AT_FUTURE_TOLERANCE = datetime.timedelta(hours=24)
 
@@ -183,6 +187,21 @@ def _existing(key, fp):
     return Receipt(row.reference, _utc(row.received_at), created=False)
 
 
+def is_exact_replay(key, envelope, attachment_blobs=()):
+    """Whether this is byte for byte the report stored under `key` (envelope and sealed
+    attachment sizes), decided without unsealing anything."""
+    report = db.session.execute(select(Report).where(Report.idempotency_key == key)
+                                ).scalar_one_or_none()
+    if report is None:
+        return False
+    try:
+        sealed = sealing.dumps(sealing.parse_envelope(envelope))
+    except (sealing.SealError, TypeError, ValueError):
+        return False
+    return hmac.compare_digest(sealed, report.sealed) and \
+        [a.size for a in report.attachments] == [len(b) for b in attachment_blobs]
+
+
 def stored_receipt(key):
     """The receipt of the report stored under this key, or None (no content check: for the
     server's own no-JS form, whose progress row holds the key)."""
@@ -201,6 +220,9 @@ def receive(key, created_at, envelope, attachment_blobs=()):
     except sealing.SealError:
         raise Rejected(422, "sealed_invalid", "The report is not a sealed envelope.",
                        field="report") from None
+    if len(sealing.dumps(envelope)) > MAX_SEALED_REPORT_BYTES:
+        raise Rejected(413, "too_large", "The report is larger than any report can be.",
+                       field="report")
     answers = open_report(envelope, keyring)
     check_answers(answers)
     hashes = open_attachments(list(attachment_blobs), answers, keyring)
