@@ -20,15 +20,13 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
 import threading
 import time
 import urllib.request
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.common import (  # noqa: E402
+from bench.common import (
     PYTHON, ROOT, Gunicorn, free_port, machine, percentile, production_env, redis_prefix)
 
 HEADERS = {"X-Forwarded-Proto": "https"}  # as the TLS-terminating proxy would say

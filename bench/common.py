@@ -42,7 +42,6 @@ def percentile(values, p):
 def production_env(tmp, database_url, redis_url=None, redis_prefix=None, **extra):
     """Environment for the app as deployed: APP_CONFIG=production with a fresh secret and
     report key in `tmp`. Returns (env, path of the report key)."""
-    sys.path.insert(0, str(ROOT))
     from pwa import sealing
 
     key_file = Path(tmp) / "report-key.pem"
@@ -50,10 +49,9 @@ def production_env(tmp, database_url, redis_url=None, redis_prefix=None, **extra
         sealing.write_private_key(key_file)
     env = {k: v for k, v in os.environ.items()
            if k not in ("DATABASE_URL", "REDIS_URL", "REDIS_PREFIX", "WEB_CONCURRENCY")}
-    pythonpath = os.pathsep.join(p for p in [str(ROOT), os.environ.get("PYTHONPATH")] if p)
     env.update(APP_CONFIG="production", SECRET_KEY=secrets.token_hex(32),
                REPORT_KEY_FILE=str(key_file), ATTACHMENT_DIR=str(Path(tmp) / "attachments"),
-               DATABASE_URL=database_url, PYTHONPATH=pythonpath)
+               DATABASE_URL=database_url)
     if redis_url:
         env.update(REDIS_URL=redis_url, REDIS_PREFIX=redis_prefix or "sx:")
     env.update({k: str(v) for k, v in extra.items()})

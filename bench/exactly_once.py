@@ -7,16 +7,15 @@ PostgreSQL and Redis (a phone's retry goes to the other server).
     .venv/bin/python bench/exactly_once.py [--reports 10000] [--clients 32] [--workers 3]
 
 Checks, and prints: stored rows = unique keys sent; every acknowledged reference is stored
-under its key; every replay was answered 200 with the same reference. Exit status 1 if not.
+under its key; every replay was answered 201 (a replay repeats the original status) with the same
+reference. Exit status 1 if not.
 Exits with a message if POST /api/reports does not exist yet (issue 5).
 """
 import argparse
 import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench import load  # noqa: E402
-from bench.common import machine, report_stack  # noqa: E402
+from bench import load
+from bench.common import machine, report_stack
 
 
 def main():

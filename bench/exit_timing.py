@@ -24,12 +24,11 @@ from pathlib import Path
 import yaml
 from werkzeug.serving import make_server
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from pwa import create_app, sealing
+from pwa.config import TestingConfig
+from pwa.extensions import csrf
 
-from pwa import create_app, sealing  # noqa: E402
-from pwa.config import TestingConfig  # noqa: E402
-from pwa.extensions import csrf  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 CHROMIUM = "/usr/bin/chromium"
 

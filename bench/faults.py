@@ -20,11 +20,9 @@ import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench import load  # noqa: E402
-from bench.common import machine, report_stack  # noqa: E402
+from bench import load
+from bench.common import machine, report_stack
 
 
 def default_cluster():

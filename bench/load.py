@@ -121,9 +121,9 @@ def verify(jobs, conninfo):
                 problems.append(f"acknowledged {j['reference']} (key {j['key']}) is not stored "
                                 f"as acknowledged (stored: {stored.get(j['key'])})")
         if j["plan"] == "twice" and j.get("reference"):
-            if (j.get("replay_status"), j.get("replay_reference")) != (200, j["reference"]):
+            if (j.get("replay_status"), j.get("replay_reference")) != (201, j["reference"]):
                 problems.append(f"replay of {j['key']} answered {j.get('replay_status')} "
-                                f"{j.get('replay_reference')}, not 200 {j['reference']}")
+                                f"{j.get('replay_reference')}, not 201 {j['reference']}")
     strangers = set(stored) - sent_keys
     if strangers:
         problems.append(f"{len(strangers)} stored rows have keys no device sent")

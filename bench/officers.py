@@ -9,15 +9,13 @@ import secrets
 import statistics
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import local_app  # noqa: E402
-from pwa import sealing  # noqa: E402
-from pwa.extensions import db  # noqa: E402
-from pwa.models import Report  # noqa: E402
-from pwa.officers import auth, reports  # noqa: E402
+from bench.common import local_app
+from pwa import sealing
+from pwa.extensions import db
+from pwa.models import Report
+from pwa.officers import auth, reports
 
 
 def timed(fn, runs=5):

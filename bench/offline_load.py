@@ -7,12 +7,10 @@ the load event (what the person waits for). Figures, not pass/fail.
 Run: .venv/bin/python bench/offline_load.py
 """
 import statistics
-import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import CHROMIUM_ARGS, local_app, serve_in_thread  # noqa: E402
+from bench.common import CHROMIUM_ARGS, local_app, serve_in_thread
+from pwa import site
 
 RUNS = 5
 TIMING = """() => {
@@ -39,7 +37,7 @@ def main():
         print(f"Offline load from the service worker, median of {RUNS} (ms)")
         print(f"{'page':<42} {'response end':>12} {'load event':>11}")
         rows = []
-        for slug in app.extensions["advice"]:
+        for slug in site.advice_pages(app):
             samples = []
             for _ in range(RUNS):
                 page.goto(f"{base}/advice/{slug}")

@@ -6,13 +6,11 @@ place). Run: .venv/bin/python bench/page_weight.py
 Figures, not pass/fail: the byte budgets are checked by tests/test_budgets.py.
 """
 import statistics
-import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import CHROMIUM_ARGS, local_app, serve_in_thread  # noqa: E402
-from pwa.weight import measure  # noqa: E402
+from bench.common import CHROMIUM_ARGS, local_app, serve_in_thread
+from bench.weight import measure
+from pwa import site
 
 RUNS = 5
 
@@ -28,7 +26,7 @@ FCP = """() => new Promise(resolve => {
 def main():
     app, tmp = local_app()
     client = app.test_client()
-    paths = ["/"] + [f"/advice/{slug}" for slug in app.extensions["advice"]] + ["/report/"]
+    paths = ["/"] + [f"/advice/{slug}" for slug in site.advice_pages(app)] + ["/report/"]
 
     base, server = serve_in_thread(app)
 

@@ -14,13 +14,10 @@ import json
 import random
 import time
 import uuid
+from pathlib import Path
 from urllib.parse import urlsplit
 
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from pwa import sealing  # noqa: E402
+from pwa import sealing
 
 PLATFORMS = ["instagram", "snapchat", "facebook", "whatsapp", "tiktok", "discord"]
 RETRY = {409, 429, 500, 502, 503, 504}

@@ -11,11 +11,9 @@ Exits with a message if POST /api/reports does not exist yet (issue 5).
 """
 import argparse
 import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench import load  # noqa: E402
-from bench.common import machine, report_stack  # noqa: E402
+from bench import load
+from bench.common import machine, report_stack
 
 
 def main():

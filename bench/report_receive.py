@@ -11,16 +11,12 @@ import statistics
 import sys
 import time
 import uuid
-from pathlib import Path
 
 from PIL import Image
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-
-from bench.common import local_app  # noqa: E402
-from pwa import sealing  # noqa: E402
-from report_support import full_answers  # noqa: E402
+from bench.common import local_app
+from bench.report_client import sample_answers
+from pwa import sealing
 
 
 def screenshot(seed):
@@ -33,12 +29,12 @@ def screenshot(seed):
 def main(n):
     app, _ = local_app(WTF_CSRF_ENABLED=False, REPORT_RATE_LIMIT="100000 per minute",
                        REPORT_ATTEMPT_LIMIT="100000 per minute")
-    public = app.extensions["keyring"].current.public_key()
+    public = sealing.keyring(app).current.public_key()
     client = app.test_client()
     images = [screenshot(1), screenshot(2)]
 
     def post(with_images):
-        answers = full_answers()
+        answers = sample_answers(0)
         blobs = []
         if with_images:
             answers["attachments"] = [{"name": f"s{i}.jpg", "type": "image/jpeg",

@@ -4,11 +4,12 @@ import sys
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import assets, cli, config, errors, guards, report, sealing, security, site
+from . import (advice, assets, cli, config, errors, guards, health, offline_app, officers, pages,
+               report, sealing, security, site)
 from .extensions import cache, compress, csrf, db, limiter, migrate
 
 
-def create_app(config_object=None):
+def create_app(config_object: object | None = None) -> Flask:
     """Build the app. Called with no configuration (by `flask`, gunicorn), a deployment
     mistake ends the process with a one-line message instead of a traceback; tests that pass
     a configuration get the exception."""
@@ -20,7 +21,7 @@ def create_app(config_object=None):
         sys.exit(f"Cannot start the app: {err}")
 
 
-def _build(config_object):
+def _build(config_object: object | None) -> Flask:
     app = Flask(
         __name__,
         static_folder=str(config.ROOT / "static"),
@@ -30,7 +31,9 @@ def _build(config_object):
     app.config.from_object(config_object or config.load())
     if app.config["PROXY_FIX"]:
         n = app.config["PROXY_FIX"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+        # Flask's documented way to add WSGI middleware; mypy sees a method replaced.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
     db.init_app(app)
     from . import models  # noqa: F401  (registers the tables)
@@ -40,10 +43,12 @@ def _build(config_object):
     cache.init_app(app)
     guards.init_app(app)  # before CSRFProtect: it must not see a nameless part
     csrf.init_app(app)
-    # Flask-Limiter keeps the first app's key prefix on its shared object (init_app only
-    # fills it when empty); clear it so every app built in this process (tests, CLI) uses
-    # its own configuration.
-    limiter._key_prefix = None
+    # Flask-Limiter keeps the first app's key prefix and default and application limits on
+    # its shared object (init_app only fills them when empty); clear them so every app built
+    # in this process (tests, CLI) uses its own configuration.
+    limiter._key_prefix = ""
+    limiter.limit_manager.set_default_limits([])
+    limiter.limit_manager.set_application_limits([])
     limiter.init_app(app)
     compress.init_app(app)
     security.init_app(app)
@@ -52,19 +57,12 @@ def _build(config_object):
     sealing.init_app(app)
     errors.init_app(app)
 
-    from .pages import bp as pages_bp
-    from .advice import bp as advice_bp
-    from .offline_app import bp as offline_app_bp
-    from . import health
-
-    app.register_blueprint(pages_bp)
-    app.register_blueprint(advice_bp)
+    # The features, each a blueprint (or two) bound by its own init_app.
+    pages.init_app(app)
+    advice.init_app(app)
     report.init_app(app)  # the form under /report/ and its API under /api/
-    app.register_blueprint(offline_app_bp)
+    offline_app.init_app(app)
     health.init_app(app)
     cli.init_app(app)
-
-    from . import officers
-
     officers.init_app(app)
     return app

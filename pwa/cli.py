@@ -4,18 +4,18 @@ The schema itself is managed by Flask-Migrate: `flask --app pwa db upgrade`."""
 from pathlib import Path
 
 import click
-from flask import current_app
+from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 from flask_migrate import upgrade
 
-from . import sealing
+from . import sealing, site
 
 keys = AppGroup("keys", help="The force's report key pair.")
 
 
 @keys.command("generate")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-def generate_key(path):
+def generate_key(path: Path) -> None:
     """Write a new RSA private key (PEM, mode 600) to PATH; never overwrites."""
     if path.exists():
         raise click.ClickException(f"{path} exists; choose a new file name.")
@@ -25,10 +25,10 @@ def generate_key(path):
 
 
 @click.command("check")
-def check():
+def check() -> None:
     """Load the force file, advice pages and keys, and say what was found."""
-    force = current_app.extensions["force"]
-    pages = current_app.extensions["advice"]
+    force = site.force()
+    pages = site.advice_pages()
     click.echo(f"Force: {force.name} ({force.source})")
     click.echo(f"Advice pages: {len(pages)}")
     click.echo(f"Report key id: {sealing.keyring().current_id}")
@@ -37,7 +37,7 @@ def check():
 
 @click.command("init-db")
 @with_appcontext
-def init_db():
+def init_db() -> None:
     """Bring the database schema up to date (the same as `flask db upgrade`)."""
     # Kept as an alias: tables made any other way (create_all) would have no migration
     # history, and the next `db upgrade` would then fail on tables that already exist.
@@ -45,7 +45,7 @@ def init_db():
     click.echo("Database schema is up to date.")
 
 
-def init_app(app):
+def init_app(app: Flask) -> None:
     app.cli.add_command(keys)
     app.cli.add_command(check)
     app.cli.add_command(init_db)

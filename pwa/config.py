@@ -6,6 +6,7 @@ force changes comes from its force file (see pwa/force.py).
 """
 import os
 from pathlib import Path
+from typing import overload
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = ROOT / "instance"
@@ -15,7 +16,11 @@ class StartupError(RuntimeError):
     """A deployment mistake found at start-up; the message says what to fix."""
 
 
-def _env(name, default=None):
+@overload
+def _env(name: str) -> str | None: ...
+@overload
+def _env(name: str, default: str) -> str: ...
+def _env(name: str, default: str | None = None) -> str | None:
     value = os.environ.get(name)
     return value if value not in (None, "") else default
 
@@ -34,7 +39,7 @@ class Config:
     HSTS = False
     # Pages cached by the service worker carry no token; forms fetch one when needed.
     WTF_CSRF_TIME_LIMIT = 3600
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {"pool_pre_ping": True}
     CACHE_DEFAULT_TIMEOUT = 300
     RATELIMIT_HEADERS_ENABLED = True
     REPORT_KEY_AUTOCREATE = False
@@ -48,7 +53,7 @@ class Config:
     ]
     COMPRESS_MIN_SIZE = 256
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.SECRET_KEY = _env("SECRET_KEY")
         self.FORCE_FILE = _env("FORCE_FILE", str(ROOT / "content" / "force.yaml"))
         self.ADVICE_DIR = _env("ADVICE_DIR", str(ROOT / "content" / "advice"))
@@ -82,7 +87,7 @@ class Config:
         # Hours a no-JS report in progress is kept after its last change.
         self.REPORT_PROGRESS_HOURS = int(_env("REPORT_PROGRESS_HOURS", "4"))
 
-    def use_redis(self, url, prefix="sx:"):
+    def use_redis(self, url: str | None, prefix: str = "sx:") -> None:
         """Point the page cache and the rate limits at Redis (or, with no URL, at this
         process's memory). The prefix keeps apps that share one Redis apart."""
         self.REDIS_URL = url
@@ -107,7 +112,7 @@ class Config:
             self.RATELIMIT_KEY_PREFIX = ""
 
 
-def database_url(url):
+def database_url(url: str) -> str:
     """SQLAlchemy URL for DATABASE_URL. Hosting platforms hand out `postgres://` and
     `postgresql://`; both mean PostgreSQL through psycopg 3, the driver we ship."""
     for scheme in ("postgres://", "postgresql://"):
@@ -119,7 +124,7 @@ def database_url(url):
 class DevelopmentConfig(Config):
     REPORT_KEY_AUTOCREATE = True  # a throwaway key for local runs, made on first start
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
         # A development secret that survives restarts, so sign-in and forms keep working.
         self.SECRET_KEY = self.SECRET_KEY or _dev_secret()
@@ -128,7 +133,7 @@ class DevelopmentConfig(Config):
 class TestingConfig(Config):
     TESTING = True
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
         self.SECRET_KEY = "testing-secret"
         self.SQLALCHEMY_DATABASE_URI = "sqlite://"
@@ -140,7 +145,7 @@ class ProductionConfig(Config):
     FORCE_HTTPS = True
     HSTS = True
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
         if not self.SECRET_KEY:
             raise StartupError("SECRET_KEY must be set in production (a long random string).")
@@ -159,7 +164,7 @@ CONFIGS = {
 }
 
 
-def load(name=None):
+def load(name: str | None = None) -> Config:
     name = name or _env("APP_CONFIG", "development")
     try:
         return CONFIGS[name]()
@@ -169,7 +174,7 @@ def load(name=None):
         ) from None
 
 
-def _dev_secret():
+def _dev_secret() -> str:
     INSTANCE.mkdir(exist_ok=True)
     path = INSTANCE / "dev-secret"
     if not path.exists():

@@ -8,12 +8,16 @@ import datetime
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 import markdown
 import yaml
+from jinja2 import Environment
 from markupsafe import Markup
 
 from .config import StartupError
+
+T = TypeVar("T")
 
 
 class ContentError(StartupError):
@@ -32,7 +36,7 @@ class AdvicePage:
     digest: str  # hash of the source, part of the content version
 
 
-def split_front_matter(text, name):
+def split_front_matter(text: str, name: str) -> tuple[dict[str, Any], str]:
     if not text.startswith("---"):
         raise ContentError(f"{name}: must start with front matter between '---' lines")
     try:
@@ -46,7 +50,7 @@ def split_front_matter(text, name):
     return meta, body
 
 
-def _meta(meta, key, kind, name):
+def _meta(meta: dict[str, Any], key: str, kind: type[T], name: str) -> T:
     value = meta.get(key)
     if value is None or value == "":
         raise ContentError(f"{name}: missing key '{key}'")
@@ -55,7 +59,8 @@ def _meta(meta, key, kind, name):
     return value
 
 
-def load_pages(directory, jinja_env, context):
+def load_pages(directory: str | Path, jinja_env: Environment,
+               context: dict[str, Any]) -> dict[str, AdvicePage]:
     """Read every page in `directory`, render it, and return them ordered by `order`."""
     pages = []
     files = sorted(Path(directory).glob("*.md"))

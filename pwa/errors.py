@@ -1,5 +1,7 @@
 """Error handlers: JSON with a stable code for the API, a friendly page for people."""
-from flask import current_app, jsonify, make_response, render_template, request
+from typing import Any
+
+from flask import Flask, Response, current_app, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -13,21 +15,21 @@ CODES = {
 TEMPLATES = {404: "errors/404.html", 429: "errors/429.html"}
 
 
-def wants_json():
+def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def api_error(status, code, message, **extra):
+def api_error(status: int, code: str, message: str, **extra: Any) -> tuple[Response, int]:
     body = {"error": {"code": code, "message": message, **extra}}
     return jsonify(body), status
 
 
-def handle_http(err):
+def handle_http(err: HTTPException) -> Response:
     status = err.code or 500
     if isinstance(err, CSRFError):
         code, message = "csrf_failed", "The security token was missing or has expired. Try again."
     else:
-        code, message = CODES.get(status, "error"), err.description
+        code, message = CODES.get(status, "error"), err.description or ""
     if wants_json():
         response = make_response(api_error(status, code, message))
     else:
@@ -41,7 +43,7 @@ def handle_http(err):
     return response
 
 
-def handle_unexpected(err):
+def handle_unexpected(err: Exception) -> Response:
     # The traceback goes to the log (it never holds report contents: those stay sealed);
     # the person sees the friendly page. Tests see the real exception.
     if current_app.testing:
@@ -51,6 +53,6 @@ def handle_unexpected(err):
     return handle_http(InternalServerError())
 
 
-def init_app(app):
+def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http)
     app.register_error_handler(Exception, handle_unexpected)

@@ -3,8 +3,10 @@
 Loaded and checked once at start-up. A mistake stops the app with a message naming the key,
 because a wrong phone number on a page for people in crisis is worse than no page.
 """
+import datetime
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import yaml
@@ -22,8 +24,20 @@ class Number:
     dial: str  # as dialled: "18001101"
 
     @property
-    def href(self):
+    def href(self) -> str:
         return f"tel:{self.dial}"
+
+
+@dataclass(frozen=True)
+class TextNumber:
+    """A number to text, for someone who cannot speak aloud (a shared home, a watched room)."""
+    label: str  # as shown: "85258"
+    dial: str
+    message: str | None = None  # the word to send, if the service asks for one: "SHOUT"
+
+    @property
+    def href(self):
+        return f"sms:{self.dial}"
 
 
 @dataclass(frozen=True)
@@ -33,7 +47,28 @@ class Service:
     who: str
     hours: str
     url: str
+    # When someone last checked these details against the service's own published material.
+    checked: datetime.date
     phone: Number | None = None
+    text: TextNumber | None = None
+    chat_url: str | None = None  # one-to-one online chat, for those who cannot talk aloud
+    note: str | None = None  # one more plain sentence, e.g. where to find a text number
+
+    @property
+    def contactable(self):
+        """Reached directly (a call, a text or a chat), so listed beside the phone lines."""
+        return bool(self.phone or self.text or self.chat_url)
+
+
+@dataclass(frozen=True)
+class NeutralLook:
+    """The look a person may choose before installing: a plain name and icon, and page titles
+    that say nothing, for a phone someone else may pick up."""
+    name: str = "Notes"
+    short_name: str = "Notes"
+    icon_color: str = "#5f6b7a"
+    # Open the installed app (in this look) on a plain page with a discreet way in.
+    plain_first_screen: bool = False
 
 
 @dataclass(frozen=True)
@@ -42,15 +77,16 @@ class Force:
     short_name: str
     online_report_url: str
     theme_color: str
-    numbers: dict
+    numbers: dict[str, Number]
     exit_url: str
     exit_escape_key: bool
-    services: tuple
+    services: tuple[Service, ...]
     phase: str | None = None
     feedback_url: str | None = None
+    neutral: NeutralLook = NeutralLook()
     source: str = field(default="", compare=False)
 
-    def service(self, service_id):
+    def service(self, service_id: str) -> Service:
         for service in self.services:
             if service.id == service_id:
                 return service
@@ -94,7 +130,26 @@ def _number(data, path):
     return Number(label=label, dial=dial)
 
 
-def parse(data, source=""):
+def _text(data: dict, path: str) -> "TextNumber":
+    section = _get(data, path, dict)
+    number = _number(data, path)
+    return TextNumber(label=number.label, dial=number.dial,
+                      message=_get(section, "message", required=False))
+
+
+def _date(data: object, key: str) -> datetime.date:
+    """A YAML date (unquoted 2026-11-25), not later than today."""
+    value = data.get(key) if isinstance(data, dict) else None
+    if value in (None, ""):
+        raise ForceConfigError(f"missing key '{key}'")
+    if isinstance(value, datetime.datetime) or not isinstance(value, datetime.date):
+        raise ForceConfigError(f"key '{key}' must be a date like 2026-11-25, without quotes")
+    if value > datetime.date.today():
+        raise ForceConfigError(f"key '{key}' is in the future ({value.isoformat()})")
+    return value
+
+
+def parse(data: object, source: str = "") -> Force:
     """Check a parsed force file and return a Force, or raise ForceConfigError."""
     if not isinstance(data, dict):
         raise ForceConfigError("the file must be a set of sections (force:, numbers:, ...)")
@@ -119,12 +174,17 @@ def parse(data, source=""):
             services.append(Service(
                 id=sid, name=_get(raw, "name"), who=_get(raw, "who"), hours=_get(raw, "hours"),
                 url=_url(raw, "url"),
+                checked=_date(raw, "checked"),
                 phone=_number(raw, "phone") if "phone" in raw else None,
+                text=_text(raw, "text") if "text" in raw else None,
+                chat_url=_url(raw, "chat_url", required=False),
+                note=_get(raw, "note", required=False),
             ))
         except ForceConfigError as err:
             raise ForceConfigError(str(err).replace("key '", f"key '{where}.", 1)) from None
     escape = _get(data, "quick_exit.escape_key", bool, required=False)
     return Force(
+        neutral=_neutral(data),
         name=_get(data, "force.name"),
         short_name=_get(data, "force.short_name"),
         online_report_url=_url(data, "force.online_report_url"),
@@ -139,7 +199,24 @@ def parse(data, source=""):
     )
 
 
-def load(path):
+def _neutral(data: dict) -> "NeutralLook":
+    """The optional `neutral_look` section; each key falls back to the plain default."""
+    if _get(data, "neutral_look", dict, required=False) is None:
+        return NeutralLook()
+    default = NeutralLook()
+    color = _get(data, "neutral_look.icon_color", required=False) or default.icon_color
+    if not _COLOR.match(color):
+        raise ForceConfigError("key 'neutral_look.icon_color' must be a colour like \"#5f6b7a\"")
+    plain = _get(data, "neutral_look.plain_first_screen", bool, required=False)
+    return NeutralLook(
+        name=_get(data, "neutral_look.name", required=False) or default.name,
+        short_name=_get(data, "neutral_look.short_name", required=False) or default.short_name,
+        icon_color=color,
+        plain_first_screen=bool(plain),
+    )
+
+
+def load(path: str | Path) -> Force:
     """Read and check the force file at `path`."""
     try:
         with open(path, encoding="utf-8") as handle:

@@ -4,13 +4,9 @@ Plain columns hold only what officers need to find and triage a report without o
 the reference, times, status and the two safeguarding flags. No IP address, user agent or
 other detail of the device is stored anywhere.
 """
-import datetime
-
+from .clock import UTCDateTime
+from .clock import now as utcnow
 from .extensions import db
-
-
-def utcnow():
-    return datetime.datetime.now(datetime.timezone.utc)
 
 
 class Report(db.Model):
@@ -25,13 +21,13 @@ class Report(db.Model):
     fingerprint = db.Column(db.String(64), nullable=False)
     key_id = db.Column(db.String(32), nullable=False)  # the key that opens `sealed`
     sealed = db.Column(db.LargeBinary, nullable=False)  # the envelope, as sent by the device
-    created_at = db.Column(db.DateTime(timezone=True), nullable=False)  # made on the device
-    received_at = db.Column(db.DateTime(timezone=True), nullable=False, default=utcnow)
+    created_at = db.Column(UTCDateTime, nullable=False)  # made on the device
+    received_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
     # Safeguarding flags, plain so the dashboard can put these reports first.
     under_18 = db.Column(db.Boolean, nullable=False, default=False)
     in_danger = db.Column(db.Boolean, nullable=False, default=False)
     status = db.Column(db.String(16), nullable=False, default="new", index=True)
-    closed_at = db.Column(db.DateTime(timezone=True))
+    closed_at = db.Column(UTCDateTime)
     # The officer dealing with it (the officers feature, pwa/officers/models.py).
     assigned_to_id = db.Column(db.ForeignKey("officers.id", ondelete="SET NULL"))
 
@@ -73,6 +69,6 @@ class FormProgress(db.Model):
     idempotency_key = db.Column(db.String(64), nullable=False)
     sealed = db.Column(db.LargeBinary, nullable=False)  # the answers so far, sealed
     files = db.Column(db.JSON, nullable=False, default=list)  # sealed uploads, in order
-    created_at = db.Column(db.DateTime(timezone=True), nullable=False, default=utcnow)
-    updated_at = db.Column(db.DateTime(timezone=True), nullable=False, default=utcnow,
+    created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+    updated_at = db.Column(UTCDateTime, nullable=False, default=utcnow,
                            index=True)

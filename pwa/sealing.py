@@ -193,7 +193,8 @@ def init_app(app):
     app.extensions["keyring"] = keyring
 
 
-def keyring():
+def keyring(app=None):
+    """The report keys (the current app's by default)."""
     from flask import current_app
 
-    return current_app.extensions["keyring"]
+    return (app or current_app).extensions["keyring"]

@@ -8,15 +8,17 @@ from pathlib import Path
 from flask import current_app, render_template, request
 from markupsafe import Markup
 
-from . import content, force as force_file
+from . import assets, content, force as force_file
 
 
-def force():
-    return current_app.extensions["force"]
+def force(app=None):
+    """The force file, loaded (the current app's by default)."""
+    return (app or current_app).extensions["force"]
 
 
-def advice_pages():
-    return current_app.extensions["advice"]
+def advice_pages(app=None):
+    """{slug: AdvicePage}, in order (the current app's by default)."""
+    return (app or current_app).extensions["advice"]
 
 
 def content_version():
@@ -51,10 +53,10 @@ def init_app(app):
     env.globals["advice_pages"] = pages
 
     digest = hashlib.sha256()
-    digest.update(open(app.config["FORCE_FILE"], "rb").read())
+    digest.update(Path(app.config["FORCE_FILE"]).read_bytes())
     for page in pages.values():
         digest.update(page.digest.encode())
-    for name, value in sorted(app.extensions["assets"].hashes.items()):
+    for name, value in sorted(assets.static_files(app).hashes.items()):
         digest.update(f"{name}:{value}".encode())
     for path in sorted(Path(app.template_folder).rglob("*.html")):
         digest.update(path.read_bytes())

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Draw the app's icons from one drawing, in the force's brand colour.
+"""Draw the app's icons from one drawing, in the force's brand colour, and the neutral look's.
 
     .venv/bin/python scripts/make_icons.py [--force-file content/force.yaml]
 
@@ -7,18 +7,19 @@ The drawing (a white shield holding a heart, no text) is described below in a un
 drawn with Pillow at each size, so a force rebrands by setting `force.theme_color` in its force
 file and running this again. The PNGs go to static/icons/ and are committed: they are static
 files, versioned by content hash like the rest. Nothing here runs when the app serves.
+
+The neutral look (`neutral_look` in the force file) gets its own set, `neutral-*.png`: a plain
+drawing (a page with a few lines, like any notes app) in `neutral_look.icon_color`.
 """
 import argparse
 import os
-import sys
 from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from pwa import force as force_file
 
-from pwa import force as force_file  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 OUT = ROOT / "static" / "icons"
 SUPERSAMPLE = 4  # draw large and shrink: smooth edges without an SVG renderer
@@ -34,6 +35,10 @@ ICONS = {
     "apple-touch-icon.png": (180, "full", 0.9),  # iOS rounds the corners itself
     "favicon-32.png": (32, "rounded", 1.1),
 }
+
+
+# The neutral look's icons: the same sizes and shapes, named neutral-<name>.
+NEUTRAL_ICONS = {f"neutral-{name}": spec for name, spec in ICONS.items()}
 
 
 def _bezier(p0, p1, p2, steps=24):
@@ -64,7 +69,7 @@ def heart(cx=0.5, cy=0.5, size=0.26):
     return boxes, triangle
 
 
-def draw_icon(size, background, scale, colour):
+def _canvas(size, background, colour):
     big = size * SUPERSAMPLE
     image = Image.new("RGBA", (big, big), (0, 0, 0, 0))
     draw = ImageDraw.Draw(image)
@@ -72,6 +77,27 @@ def draw_icon(size, background, scale, colour):
         draw.rounded_rectangle((0, 0, big - 1, big - 1), radius=big * 0.2, fill=colour)
     else:
         draw.rectangle((0, 0, big, big), fill=colour)
+    return image, draw, big
+
+
+def draw_plain_icon(size, background, scale, colour):
+    """The neutral look's icon: a white page with four lines of "text", nothing else."""
+    image, draw, big = _canvas(size, background, colour)
+
+    def px(x, y):
+        return ((0.5 + (x - 0.5) * scale) * big, (0.5 + (y - 0.5) * scale) * big)
+
+    (a, b), (c, d) = px(0.27, 0.2), px(0.73, 0.8)
+    draw.rounded_rectangle((a, b, c, d), radius=big * 0.03 * scale, fill="white")
+    for i, right in enumerate((0.64, 0.64, 0.64, 0.5)):
+        y = 0.33 + i * 0.11
+        (a, b), (c, d) = px(0.36, y), px(right, y + 0.035)
+        draw.rectangle((a, b, c, d), fill=colour)
+    return image.resize((size, size), Image.LANCZOS)
+
+
+def draw_icon(size, background, scale, colour):
+    image, draw, big = _canvas(size, background, colour)
 
     def px(point):  # unit square -> pixels, scaled about the centre
         return ((0.5 + (point[0] - 0.5) * scale) * big, (0.5 + (point[1] - 0.5) * scale) * big)
@@ -100,12 +126,14 @@ def main(argv=None):
         "FORCE_FILE", str(ROOT / "content" / "force.yaml")))
     parser.add_argument("--out", default=str(OUT))
     args = parser.parse_args(argv)
-    colour = force_file.load(args.force_file).theme_color
+    force = force_file.load(args.force_file)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    for name, (size, background, scale) in ICONS.items():
-        save_small(draw_icon(size, background, scale, colour), out / name)
-        print(f"{out / name} ({(out / name).stat().st_size} bytes)")
+    for icons, draw, colour in ((ICONS, draw_icon, force.theme_color),
+                                (NEUTRAL_ICONS, draw_plain_icon, force.neutral.icon_color)):
+        for name, (size, background, scale) in icons.items():
+            save_small(draw(size, background, scale, colour), out / name)
+            print(f"{out / name} ({(out / name).stat().st_size} bytes)")
 
 
 if __name__ == "__main__":

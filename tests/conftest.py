@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from flask.testing import FlaskClient
 from sqlalchemy.pool import NullPool
 
 from pwa import create_app, sealing
@@ -117,6 +118,14 @@ def make_config(tmp_path, report_key_file, backend, stores):
     return make
 
 
+class BufferedClient(FlaskClient):
+    """Flask's test client, reading each response whole and closing it, as a server does
+    once it has sent it (a static file is streamed from an open file)."""
+
+    def open(self, *args, buffered=True, **kwargs):
+        return super().open(*args, buffered=buffered, **kwargs)
+
+
 @pytest.fixture
 def make_app(make_config):
     """Create an app with its tables: make_app(FORCE_FILE=...)."""
@@ -125,6 +134,7 @@ def make_app(make_config):
 
     def make(**overrides):
         app = create_app(make_config(**overrides))
+        app.test_client_class = BufferedClient
         with app.app_context():
             db.create_all()
         apps.append(app)

@@ -9,10 +9,11 @@ from pathlib import Path
 import pyotp
 import pytest
 
+from pwa import clock as clock_module
 from pwa import sealing
 from pwa.extensions import db
 from pwa.models import Attachment, Report
-from pwa.officers import auth, clock as clock_module
+from pwa.officers import auth
 
 PASSWORD = "correct horse battery staple"
 START = datetime.datetime(2026, 11, 24, 12, 0, tzinfo=datetime.timezone.utc)

@@ -34,7 +34,7 @@ def full_answers(**changes):
 
 
 def public_key(app):
-    return app.extensions["keyring"].current.public_key()
+    return sealing.keyring(app).current.public_key()
 
 
 def seal_json(app, obj):

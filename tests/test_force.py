@@ -1,7 +1,9 @@
 """The force file drives every page; a bad one stops start-up with a message naming the key."""
+import datetime
+
 import pytest
 
-from pwa import create_app
+from pwa import create_app, site
 from pwa.force import ForceConfigError, load
 
 
@@ -16,6 +18,18 @@ def test_shipped_default_is_the_fictional_force_with_national_numbers():
     assert force.service("samaritans").phone.label == "116 123"
     assert force.service("childline").phone.label == "0800 1111"
     assert force.service("revenge_porn_helpline").phone.label == "0345 6000 459"
+    assert "except bank holidays" in force.service("revenge_porn_helpline").hours
+    # Text-only help for someone who cannot speak aloud.
+    shout = force.service("shout")
+    assert (shout.text.dial, shout.text.message, shout.hours) == (
+        "85258", "SHOUT", "Free, 24 hours a day, every day")
+    papyrus = force.service("papyrus")
+    assert papyrus.phone.dial == "08000684141" and "under 35" in papyrus.who
+    # No text number until one is confirmed from the charity's own material.
+    assert papyrus.text is None and "papyrus-uk.org" in papyrus.note
+    assert force.service("childline").chat_url.startswith("https://www.childline.org.uk/")
+    # Every service records when its details were last checked.
+    assert all(isinstance(s.checked, datetime.date) for s in force.services)
 
 
 def test_a_changed_force_file_changes_every_page(make_app, force_file):
@@ -27,6 +41,7 @@ def test_a_changed_force_file_changes_every_page(make_app, force_file):
         "id": "samaritans", "name": "Northshire Listening Line",
         "phone": {"label": "0800 000 0000", "dial": "08000000000"},
         "who": "Anyone", "hours": "Always", "url": "https://listening.example/",
+        "checked": datetime.date(2026, 1, 5),
     }
     path = force_file({
         "force": {"name": "Northshire Police Service", "short_name": "Northshire Police"},
@@ -36,7 +51,7 @@ def test_a_changed_force_file_changes_every_page(make_app, force_file):
     })
     app = make_app(FORCE_FILE=str(path))
     client = app.test_client()
-    for slug in list(app.extensions["advice"]) + [""]:
+    for slug in list(site.advice_pages(app)) + [""]:
         url = f"/advice/{slug}" if slug else "/"
         html = client.get(url).get_data(as_text=True)
         assert "Northshire Police" in html, url
@@ -55,6 +70,19 @@ def test_a_changed_force_file_changes_every_page(make_app, force_file):
     ({"force": {"theme_color": "blue"}}, "'force.theme_color'"),
     ({"support_services": [{"id": "x", "name": "X", "who": "a", "hours": "b"}]},
      "missing key 'support_services[0].url'"),
+    ({"support_services": [{"id": "x", "name": "X", "who": "a", "hours": "b",
+                            "url": "https://x.example/"}]},
+     "missing key 'support_services[0].checked'"),
+    ({"support_services": [{"id": "x", "name": "X", "who": "a", "hours": "b",
+                            "url": "https://x.example/", "checked": "last week"}]},
+     "'support_services[0].checked' must be a date"),
+    ({"support_services": [{"id": "x", "name": "X", "who": "a", "hours": "b",
+                            "url": "https://x.example/", "checked": datetime.date(2999, 1, 1)}]},
+     "'support_services[0].checked' is in the future"),
+    ({"support_services": [{"id": "x", "name": "X", "who": "a", "hours": "b",
+                            "url": "https://x.example/", "checked": datetime.date(2026, 1, 1),
+                            "text": {"label": "85258", "dial": "text us"}}]},
+     "'support_services[0].text.dial'"),
 ])
 def test_a_bad_force_file_names_the_key(force_file, changes, message):
     with pytest.raises(ForceConfigError, match=message.replace("[", r"\[").replace("]", r"\]")):

@@ -32,7 +32,7 @@ def test_an_exact_replay_stays_free(make_app):
     # The device's outbox sends the very same sealed bytes again, many times: never refused.
     for _ in range(5):
         response = post_report(client, app, key=key, envelope=envelope)
-        assert response.status_code == 200
+        assert response.headers.get("Idempotent-Replayed") == "true", response.get_json()
     assert post_report(client, app).status_code == 201  # the attempt budget is still there
 
 

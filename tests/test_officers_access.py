@@ -116,6 +116,6 @@ def test_officers_pages_are_never_cached(app, signed_in):
 
 
 def test_officers_pages_are_not_precached(app):
-    from pwa import precache
+    from pwa.offline_app import precache_list
 
-    assert not any(p.startswith("/officers") for p in precache.registered_pages(app))
+    assert not any(p.startswith("/officers") for p in precache_list.registered_pages(app))

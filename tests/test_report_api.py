@@ -3,6 +3,8 @@ import json
 import re
 import uuid
 
+import pytest
+
 from pwa import sealing
 from pwa.extensions import db
 from pwa.models import Attachment, Report
@@ -44,9 +46,59 @@ def test_same_key_twice_returns_the_same_reference(app, client):
     first = post_report(client, app, key=key)
     # A retry seals again (a new envelope) but the content is the same.
     second = post_report(client, app, key=key)
-    assert (first.status_code, second.status_code) == (201, 200)
+    # The replay repeats the original status and body, and says it is a replay.
+    assert (first.status_code, second.status_code) == (201, 201)
     assert first.get_json() == second.get_json()
+    assert "Idempotent-Replayed" not in first.headers
+    assert second.headers["Idempotent-Replayed"] == "true"
     assert len(rows(app)) == 1
+
+
+@pytest.mark.parametrize("quoted", [
+    '"{key}"', ' "{key}" ', '"{key}";v=1'])
+def test_the_structured_field_string_form_names_the_same_key(app, client, quoted):
+    key = str(uuid.uuid4())
+    first = post_report(client, app, key=quoted.format(key=key))
+    assert first.status_code == 201, first.get_json()
+    [report] = rows(app)
+    assert report.idempotency_key == key  # stored unquoted: one key, either form
+    again = post_report(client, app, key=key)
+    assert again.status_code == 201 and again.headers["Idempotent-Replayed"] == "true"
+    assert again.get_json() == first.get_json()
+    assert len(rows(app)) == 1
+
+
+def test_any_key_header_is_a_key_or_a_clear_refusal():
+    """Whatever a stranger sends as the header: a valid key, or Rejected(400), never a crash."""
+    import random
+
+    from pwa.report import store
+
+    rng = random.Random(18)
+    alphabet = '"\\;=, \t()abcXYZ019-_:*?%\u00e9\u00ff'
+    for _ in range(3000):
+        header = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        try:
+            key = store.parse_key(header)
+        except store.Rejected as err:
+            assert err.status == 400 and err.code.startswith("idempotency_key_")
+        else:
+            assert key and key.isascii() and key.isprintable() and len(key) <= 64
+
+
+def test_a_quoted_key_with_escapes_is_unescaped(app, client):
+    assert post_report(client, app, key=r'"a\"b\\c"').status_code == 201
+    assert rows(app)[0].idempotency_key == 'a"b\\c'
+
+
+@pytest.mark.parametrize("bad", ['"unterminated', '"bad \\x escape"', '"a" "b"', '""',
+                                 '"' + "k" * 65 + '"', '"caf\u00e9"'])
+def test_a_malformed_quoted_key_is_a_clear_400(app, client, bad):
+    response = post_report(client, app, key=bad)
+    assert response.status_code == 400, bad
+    assert response.get_json()["error"]["code"] in (
+        "idempotency_key_invalid", "idempotency_key_missing")
+    assert rows(app) == []
 
 
 def test_same_key_with_different_content_is_refused(app, client):
@@ -208,7 +260,7 @@ def test_report_key_is_the_public_jwk(app, client):
     response = client.get("/api/report-key")
     jwk = response.get_json()
     assert jwk["kty"] == "RSA" and jwk["alg"] == "RSA-OAEP-256"
-    assert jwk["kid"] == app.extensions["keyring"].current_id
+    assert jwk["kid"] == sealing.keyring(app).current_id
     assert "d" not in jwk and "p" not in jwk  # nothing private
 
 
@@ -230,7 +282,7 @@ def test_rate_limit_gives_429_with_retry_after_and_spares_replays(make_app):
     assert int(refused.headers["Retry-After"]) > 0
     # The device retrying a report already stored still gets its reference back.
     for _ in range(3):
-        assert post_report(client, app, key=key).status_code == 200
+        assert post_report(client, app, key=key).headers["Idempotent-Replayed"] == "true"
 
 
 def test_failed_attempts_do_not_use_up_the_new_report_limit(make_app):
@@ -286,7 +338,7 @@ def test_replays_of_one_key_are_limited_per_key(make_app):
     client = app.test_client()
     key = str(uuid.uuid4())
     codes = [post_report(client, app, key=key).status_code for _ in range(4)]
-    assert codes == [201, 200, 200, 429]
+    assert codes == [201, 201, 201, 429]
     assert post_report(client, app).status_code == 201  # other reports are not affected
 
 

@@ -68,7 +68,7 @@ def test_no_js_report_end_to_end(app, client, tmp_path, database_bytes):
     assert 'id="what_happened-error"' in page and 'aria-describedby="what_happened-hint ' \
         'what_happened-error"' in page
     assert 'value="May"' in page
-    assert "<title>Error: " in page
+    assert re.search(r"<title[^>]*>Error: ", page)
     assert form.post("/report/what-happened", {
         "what_happened": "They threatened me on Snapchat-canary-9911", "started": "May"
     }).location == "/report/platforms"
@@ -132,6 +132,12 @@ def test_no_js_report_end_to_end(app, client, tmp_path, database_bytes):
     confirmation = html(form.get("/report/sent"))
     reference = re.search(r"data-report-reference>(SX-[A-Z0-9]{4}-[A-Z0-9]{4})<",
                           confirmation).group(1)
+    # Under 18 and paid: the page hands off to image removal and to the bank.
+    assert 'data-report-handoff="under-18"' in confirmation
+    assert "Report Remove" in confirmation and "Take It Down" in confirmation
+    assert 'data-report-handoff="paid"' in confirmation
+    assert "Ask whether the money has been collected yet" in confirmation
+    assert "If it has not, ask them to cancel the payment" in confirmation
 
     with app.app_context():
         [report] = db.session.execute(db.select(Report)).scalars().all()
@@ -168,6 +174,9 @@ def test_double_send_stores_one_report(app, client):
     form.get("/report/check")
     token = form.token
     assert form.post("/report/check").location == "/report/sent"
+    # An adult who did not pay: no hand-off to image removal for children or to the bank.
+    sent = html(form.get("/report/sent"))
+    assert "Report sent" in sent and "data-report-handoff" not in sent
     # A second click that reached the server after the first: the same confirmation.
     response = client.post("/report/check", data={"csrf_token": token})
     assert response.location == "/report/sent"

@@ -54,8 +54,8 @@ def openapi_document():
 def _replay_of_stored_report():
     """A retry of a report already stored is answered from the database and must not be
     refused by the new-report limit: the device only wants its reference back."""
-    key = request.headers.get("Idempotency-Key", "")
-    if not key or len(key) > store.MAX_KEY_LENGTH:
+    key = _key_or_none()
+    if not key:
         return False
     return db.session.execute(
         db.select(Report.id).where(Report.idempotency_key == key)).first() is not None
@@ -67,8 +67,8 @@ def _exact_replay():
     idempotency_conflict, or the same content sealed again) costs an unseal, so it counts."""
     if "exact_replay" not in g:
         g.exact_replay = False
-        key = request.headers.get("Idempotency-Key", "").strip()
-        if _replay_of_stored_report():
+        key = _key_or_none()
+        if key and _replay_of_stored_report():
             try:
                 meta, blobs = _read_body()
                 g.exact_replay = store.is_exact_replay(key, meta.get("report"), blobs)
@@ -93,8 +93,17 @@ def _not_a_replay():
     return not _replay_of_stored_report()
 
 
+def _key_or_none():
+    """The request's key in either form (quoted or bare), or None if it has none or a bad one
+    (the view then answers 400)."""
+    try:
+        return store.parse_key(request.headers.get("Idempotency-Key"))
+    except store.Rejected:
+        return None
+
+
 def _idempotency_key():
-    return "replay:" + request.headers.get("Idempotency-Key", "")
+    return "replay:" + (_key_or_none() or "")
 
 
 # Per client address (kept in memory or Redis, never stored with a report): new reports
@@ -103,22 +112,26 @@ def _idempotency_key():
 # not held to either, so a device that lost its answer always gets its reference back;
 # those retries are limited per key instead, so a known key is no way around the limits.
 @bp.post("/reports")
-@limiter.limit(_report_limit, deduct_when=lambda r: r.status_code == 201,
+@limiter.limit(_report_limit, deduct_when=lambda r: g.get("report_created", False),
                exempt_when=_replay_of_stored_report, scope="report-new")
 @limiter.limit(_attempt_limit, exempt_when=_exact_replay, scope="report-attempt")
 @limiter.limit(_replay_limit, key_func=_idempotency_key, exempt_when=_not_a_replay,
                scope="report-replay")
 def create_report():
-    key = request.headers.get("Idempotency-Key", "").strip()
     try:
-        store.check_key(key)
+        key = store.parse_key(request.headers.get("Idempotency-Key"))
         meta, blobs = _read_body()
         receipt = store.receive(key, meta.get("created_at"), meta.get("report"), blobs)
     except store.Rejected as err:
         return _no_store(api_error(err.status, err.code, err.message, **err.extra)[0]), \
             err.status
+    # A replay repeats the original answer, 201 and the same body (the IETF draft's advice; the
+    # device treats 200 and 201 alike, as delivered). It says it is a replay in a header.
+    g.report_created = receipt.created
     response = jsonify(receipt.as_dict())
-    response.status_code = 201 if receipt.created else 200
+    response.status_code = 201
+    if not receipt.created:
+        response.headers["Idempotent-Replayed"] = "true"
     return _no_store(response)
 
 

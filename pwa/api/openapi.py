@@ -126,8 +126,9 @@ def document():
             "/api/reports": {"post": {
                 "summary": "Deliver a sealed report (exactly once per Idempotency-Key)",
                 "description": (
-                    "The same key with the same content returns the original reference "
-                    "(200); with different content, 422 idempotency_conflict. A unique key "
+                    "The same key with the same content repeats the original answer (201, the "
+                    "same reference, with `Idempotent-Replayed: true`); with different "
+                    "content, 422 idempotency_conflict. A unique key "
                     "in the database keeps one report per key under concurrent posts. "
                     f"Attachments: images only (JPEG, PNG, WebP, GIF), at most "
                     f"{MAX_ATTACHMENTS}, {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB each "
@@ -136,7 +137,9 @@ def document():
                     "stored is never refused by the limit."),
                 "parameters": [
                     {"name": "Idempotency-Key", "in": "header", "required": True,
-                     "description": "A random UUID made when the report was started.",
+                     "description": "A random UUID made when the report was started, as a "
+                                    "Structured Field string (`\"…\"`, the IETF draft's "
+                                    "form) or bare.",
                      "schema": {"type": "string", "maxLength": 64}},
                     {"name": "X-CSRFToken", "in": "header", "required": True,
                      "description": "From GET /api/csrf, fetched for this attempt.",
@@ -156,9 +159,12 @@ def document():
                         "encoding": {"meta": {"contentType": "application/json"}}},
                 }},
                 "responses": {
-                    "201": {"description": "Stored", "content": {"application/json": {
-                        "schema": {"$ref": "#/components/schemas/Receipt"}}}},
-                    "200": {"description": "Already stored under this key: the same receipt",
+                    "201": {"description": "Stored, now or by an earlier request with this key "
+                                           "(then the same receipt, and the header "
+                                           "Idempotent-Replayed: true)",
+                            "headers": {"Idempotent-Replayed": {
+                                "schema": {"const": "true"},
+                                "description": "Only on a replay of a stored report."}},
                             "content": {"application/json": {"schema": {
                                 "$ref": "#/components/schemas/Receipt"}}}},
                     "400": _error_response("idempotency_key_missing, idempotency_key_invalid "

@@ -6,41 +6,41 @@ Both are JSON, never cached, exempt from rate limits (a prober polls them often 
 address) and from the HTTPS redirect (probes usually speak plain HTTP inside the network).
 The failure's detail goes to the log, never to the response.
 """
-from flask import Blueprint, current_app, jsonify
+from typing import TYPE_CHECKING
+
+from flask import Blueprint, Flask, Response, current_app, jsonify
 from sqlalchemy import text
 
 from ..extensions import db, limiter, talisman
+from ..responses import no_store
+
+if TYPE_CHECKING:
+    import redis
 
 bp = Blueprint("health", __name__)
-
-
-def _no_store(body, status=200):
-    response = jsonify(body)
-    response.status_code = status
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 @bp.get("/healthz")
 @limiter.exempt
 @talisman(force_https=False)
-def healthz():
-    return _no_store({"status": "ok"})
+def healthz() -> Response:
+    return no_store(jsonify(status="ok"))
 
 
 @bp.get("/readyz")
 @limiter.exempt
 @talisman(force_https=False)
-def readyz():
+def readyz() -> Response:
     checks = {"database": check_database()}
     if current_app.config.get("REDIS_URL"):
         checks["redis"] = check_redis()
     ready = all(value == "ok" for value in checks.values())
-    return _no_store({"status": "ok" if ready else "unavailable", "checks": checks},
-                     200 if ready else 503)
+    response = no_store(jsonify(status="ok" if ready else "unavailable", checks=checks))
+    response.status_code = 200 if ready else 503
+    return response
 
 
-def check_database():
+def check_database() -> str:
     try:
         db.session.execute(text("SELECT 1"))
         return "ok"
@@ -52,7 +52,7 @@ def check_database():
         db.session.remove()
 
 
-def check_redis():
+def check_redis() -> str:
     try:
         _redis_client().ping()
         return "ok"
@@ -61,7 +61,7 @@ def check_redis():
         return "failed"
 
 
-def _redis_client():
+def _redis_client() -> "redis.Redis":
     """One small client per app (its own pool), with short timeouts so a dead Redis makes
     the check fail fast instead of hanging the prober."""
     client = current_app.extensions.get("health_redis")
@@ -74,5 +74,5 @@ def _redis_client():
     return client
 
 
-def init_app(app):
+def init_app(app: Flask) -> None:
     app.register_blueprint(bp)

@@ -1,6 +1,6 @@
 """Writing the audit log. Entries are only ever added; nothing here updates or deletes."""
+from .. import clock
 from ..extensions import db
-from . import clock
 from .models import AuditEntry
 
 ACTIONS = {

@@ -19,8 +19,9 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
 
+from .. import clock
 from ..extensions import db
-from . import clock
+from ..site import force
 from .models import Officer
 
 hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
@@ -56,7 +57,7 @@ def new_totp_secret():
 
 
 def provisioning_uri(secret, email):
-    issuer = current_app.extensions["force"].short_name
+    issuer = force().short_name
     return pyotp.TOTP(secret).provisioning_uri(name=email, issuer_name=issuer)
 
 
@@ -134,8 +135,7 @@ def attempt_sign_in(email, password, code):
     password_ok = _check_password(officer, password)  # always run, for even timing
     if officer is None:
         return SignInResult(None, False, "unknown account")
-    locked_until = clock.aware(officer.locked_until)
-    if locked_until and locked_until > now:
+    if officer.locked_until and officer.locked_until > now:
         return SignInResult(officer, False, "account locked")
     if not officer.active:
         return SignInResult(officer, False, "account disabled")

@@ -2,8 +2,8 @@
 from flask_login import UserMixin
 from sqlalchemy import DDL, event
 
+from ..clock import UTCDateTime, now
 from ..extensions import db
-from ..models import utcnow
 
 ROLES = ("officer", "supervisor")
 
@@ -21,12 +21,12 @@ class Officer(UserMixin, db.Model):
     role = db.Column(db.String(16), nullable=False, default="officer")
     active = db.Column(db.Boolean, nullable=False, default=True)
     failed_count = db.Column(db.Integer, nullable=False, default=0)
-    locked_until = db.Column(db.DateTime(timezone=True))
+    locked_until = db.Column(UTCDateTime)
     # A random id made at each sign-in and kept in the session: signing out (or disabling
     # the account, or signing in elsewhere) changes it, so an old session cookie stops working.
     login_id = db.Column(db.String(64))
-    created_at = db.Column(db.DateTime(timezone=True), nullable=False, default=utcnow)
-    last_sign_in_at = db.Column(db.DateTime(timezone=True))
+    created_at = db.Column(UTCDateTime, nullable=False, default=now)
+    last_sign_in_at = db.Column(UTCDateTime)
 
     @property
     def is_active(self):
@@ -52,7 +52,7 @@ class Note(db.Model):
     officer_id = db.Column(db.ForeignKey("officers.id"), nullable=False)
     key_id = db.Column(db.String(32), nullable=False)
     sealed = db.Column(db.LargeBinary, nullable=False)
-    created_at = db.Column(db.DateTime(timezone=True), nullable=False, default=utcnow)
+    created_at = db.Column(UTCDateTime, nullable=False, default=now)
 
     officer = db.relationship("Officer")
 
@@ -65,7 +65,7 @@ class AuditEntry(db.Model):
     __tablename__ = "audit_entries"
 
     id = db.Column(db.Integer, primary_key=True)
-    at = db.Column(db.DateTime(timezone=True), nullable=False, default=utcnow, index=True)
+    at = db.Column(UTCDateTime, nullable=False, default=now, index=True)
     officer_id = db.Column(db.ForeignKey("officers.id"))
     action = db.Column(db.String(32), nullable=False, index=True)
     # Plain values, no foreign key: the entry outlives a report deleted by retention.

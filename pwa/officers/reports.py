@@ -11,10 +11,9 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import case, func, or_
 
-from .. import sealing
+from .. import clock, sealing
 from ..extensions import db
 from ..models import Attachment, Report
-from . import clock
 from .models import Note
 
 STATUSES = {"new": "New", "in_review": "In review", "assigned": "Assigned", "closed": "Closed"}
@@ -64,7 +63,7 @@ def human_duration(delta):
 
 def waited(report):
     """How long the report waited on the device before it arrived."""
-    created, received = clock.aware(report.created_at), clock.aware(report.received_at)
+    created, received = report.created_at, report.received_at
     if created is None or received is None:
         return "unknown"
     if created > received:
@@ -151,7 +150,6 @@ def export(report):
 
 
 def _iso(value):
-    value = clock.aware(value)
     return value.isoformat() if value else None
 
 

@@ -7,8 +7,10 @@ from flask_login import current_user, login_user, logout_user
 from wtforms.fields.choices import SelectChoice
 
 from .. import answers as answers_module
+from .. import clock
 from ..extensions import csrf, db, limiter, talisman
-from . import audit, auth, clock, reports
+from ..responses import no_store
+from . import audit, auth, reports
 from . import bp
 from .forms import AssignForm, EmptyForm, NoteForm, SignInForm, StatusForm
 from .models import AuditEntry, Officer
@@ -40,8 +42,7 @@ def require_officer():
 
 @bp.after_request
 def never_cache(response):
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return no_store(response)
 
 
 def _end_session():

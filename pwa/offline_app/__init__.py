@@ -5,15 +5,24 @@ serves them with no connection; see the README's "Offline and install".
 """
 import json
 
-from flask import Blueprint, current_app, make_response, request
+from flask import Blueprint, Flask, current_app, make_response, request
+from werkzeug.wrappers import Response as BaseResponse
 
+from .. import assets
 from ..site import force
 from . import manifest, worker
+from .precache_list import register_page, register_worker_script
+
+__all__ = ["bp", "init_app", "register_page", "register_worker_script"]
 
 bp = Blueprint("offline_app", __name__)
 
 
-def _revalidated(body, content_type):
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+
+
+def _revalidated(body: str, content_type: str) -> BaseResponse:
     # no-cache: the browser always asks, and an unchanged file costs a 304.
     response = make_response(body)
     response.headers["Content-Type"] = content_type
@@ -23,12 +32,20 @@ def _revalidated(body, content_type):
 
 
 @bp.get("/manifest.webmanifest")
-def web_manifest():
-    data = manifest.build(force(), current_app.extensions["assets"].url)
+def web_manifest() -> BaseResponse:
+    data = manifest.build(force(), assets.static_files().url)
+    return _revalidated(json.dumps(data, indent=1), "application/manifest+json")
+
+
+@bp.get("/manifest-neutral.webmanifest")
+def neutral_manifest() -> BaseResponse:
+    """The neutral look's manifest (a plain name and icon), linked by the pages instead of
+    the other when a person chooses it (static/js/neutral-look.js)."""
+    data = manifest.build(force(), assets.static_files().url, neutral=True)
     return _revalidated(json.dumps(data, indent=1), "application/manifest+json")
 
 
 @bp.get("/sw.js")
-def service_worker():
+def service_worker() -> BaseResponse:
     # Served from the root so its scope is the whole site.
     return _revalidated(worker.current(current_app)["body"], "text/javascript; charset=utf-8")

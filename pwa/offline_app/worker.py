@@ -8,15 +8,19 @@ browser installs the new version.
 import hashlib
 import json
 import threading
+from typing import Any
+
+from flask import Flask
 
 from ..config import ROOT
 from . import precache_list
+from .precache_list import Entry
 
 SOURCE = ROOT / "service_worker" / "sw.js"
 CONFIG_LINE = "const CONFIG = "
 
 
-def render(source, entries, scripts):
+def render(source: str, entries: list[Entry], scripts: list[str]) -> tuple[str, str]:
     """(body, version) for the worker source with CONFIG filled in."""
     version = hashlib.sha256(
         json.dumps([entries, scripts, source], sort_keys=True).encode()).hexdigest()[:12]
@@ -33,7 +37,7 @@ def render(source, entries, scripts):
 _lock = threading.Lock()
 
 
-def current(app):
+def current(app: Flask) -> dict[str, Any]:
     """The served worker for this app: {"body", "version", "precache", "scripts"}. Built at
     the first request for it and kept: pages, files and content only change on restart."""
     state = app.extensions.setdefault("offline_app", {})

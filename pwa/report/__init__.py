@@ -12,10 +12,11 @@ import json
 from pathlib import Path
 
 from flask import (Blueprint, abort, current_app, g, jsonify, redirect, render_template,
-                   request, url_for)
+                   request, session, url_for)
 from .. import answers as answers_mod
-from .. import precache, sealing
+from .. import sealing
 from ..extensions import db, limiter
+from ..offline_app import register_page, register_worker_script
 from ..site import cached_page
 from . import attachments as files
 from . import progress as progress_mod
@@ -23,6 +24,10 @@ from . import steps, store
 
 bp = Blueprint("report", __name__, url_prefix="/report", cli_group="report")
 
+# Which next steps the "sent" page offers (under 18, paid): read once by that page and then
+# dropped, so the cookie carries them only across the redirect. (The reference is never in
+# the cookie: the progress row, kept as a marker, finds it; see progress.py.)
+SENT_HELP_KEY = "report_sent_help"
 # Pages that carry nothing per session and may be cached (by flask-caching and the worker).
 CACHEABLE = {"report.start", "report.rules"}
 
@@ -39,15 +44,15 @@ def init_app(app):
     if app.config.get("MAX_CONTENT_LENGTH") is None:
         app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
     app.jinja_env.globals.update(
-        report_step=steps.step, report_steps=steps.STEPS,
+        report_step=steps.step, report_steps=steps.STEPS, report_under_18=steps.UNDER_18,
         attachment_types=sorted(steps.ATTACHMENT_TYPES),
         static_exists=lambda name: name in app.extensions["assets"].hashes)
-    precache.register_page(app, "/report/")
-    precache.register_page(app, "/report/rules.json")
-    precache.register_page(app, "/api/report-key")
+    register_page(app, "/report/")
+    register_page(app, "/report/rules.json")
+    register_page(app, "/api/report-key")
     # The client side's outbox, loaded by the service worker too; only once it exists.
     if (Path(app.static_folder) / "js" / "outbox-core.js").exists():
-        precache.register_worker_script(app, "js/outbox-core.js")
+        register_worker_script(app, "js/outbox-core.js")
 
 
 @bp.after_request
@@ -217,6 +222,7 @@ def check():
                 raise
         progress_mod.mark_sent(pid, names)
         g.report_created = receipt.created
+        session[SENT_HELP_KEY] = handoff(answers)
         return redirect(url_for("report.sent"))
     return render_template("report/check.html", answers=answers,
                            rows=answers_mod.describe_by_step(answers),
@@ -241,7 +247,14 @@ def sent():
     receipt = store.stored_receipt(row.idempotency_key) if row is not None else None
     if receipt is None:
         return redirect(url_for("report.start"))
-    return render_template("report/sent.html", reference=receipt.reference)
+    return render_template("report/sent.html", reference=receipt.reference,
+                           handoff=session.pop(SENT_HELP_KEY, []), nojs=True)
+
+
+def handoff(answers):
+    """The next steps the "sent" page offers: under 18 → image removal; paid → the bank."""
+    return [name for name, holds in (("under-18", steps.is_under_18(answers)),
+                                      ("paid", answers.get("paid") == "yes")) if holds]
 
 
 @bp.post("/discard")

@@ -241,10 +241,9 @@ STEPS = (
 
 STEP_IDS = tuple(s.id for s in STEPS)
 BY_ID = {s.id: s for s in STEPS}
-FIELD_STEP = {f.name: s.id for s in STEPS for f in s.fields}
-KNOWN_KEYS = {"v", *FIELD_STEP}  # every key a report's answers may have
+# Every key a report's answers may have.
+KNOWN_KEYS = {"v", *(f.name for s in STEPS for f in s.fields)}
 UNDER_18 = ("under-13", "13-15", "16-17")
-UNDER_18_SERVICES = ("report_remove", "childline", "ceop")
 
 
 def step(step_id):
@@ -263,10 +262,6 @@ def previous_step(step_id):
 
 def is_under_18(answers):
     return (answers or {}).get("age_band") in UNDER_18
-
-
-def is_in_danger(answers):
-    return (answers or {}).get("in_danger") == "yes"
 
 
 def rules():

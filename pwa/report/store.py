@@ -20,6 +20,7 @@ import json
 import secrets
 from dataclasses import dataclass
 
+import http_sf
 from flask import current_app
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -71,6 +72,25 @@ def _utc(when):
 def new_reference():
     pick = lambda n: "".join(secrets.choice(ALPHABET) for _ in range(n))  # noqa: E731
     return f"SX-{pick(4)}-{pick(4)}"
+
+
+def parse_key(header):
+    """The Idempotency-Key header's value. The IETF draft (httpapi, -07) makes it a Structured
+    Field string, `"8e03…"`; devices (ours included) also send the bare key, `8e03…`. Both
+    name the same key. A quoted value is parsed by http_sf (escapes, allowed characters);
+    parameters after it are ignored, as the draft defines none."""
+    value = (header or "").strip()
+    if value.startswith('"'):
+        try:
+            item, _params = http_sf.parse(value.encode("ascii"), tltype="item")
+        except (UnicodeEncodeError, http_sf.StructuredFieldError):
+            raise Rejected(400, "idempotency_key_invalid",
+                           "The Idempotency-Key is quoted but is not a valid string: use "
+                           'the bare key, or "key" with \\ before any " or \\ inside.') from None
+        if not isinstance(item, str):
+            raise Rejected(400, "idempotency_key_invalid", "The Idempotency-Key must be a string.")
+        value = item
+    return check_key(value)
 
 
 def check_key(key):

@@ -8,20 +8,42 @@
 // tab title becomes neutral; then location.replace() leaves without adding a history entry.
 // No referrer is sent (Referrer-Policy: same-origin). Nothing stored is deleted: a report
 // waiting in the outbox survives an exit.
+//
+// In the installed app (display mode standalone) a navigation to the neutral site would stay
+// in the app's own window, under a thin browser bar (Android) or an in-app browser sheet that
+// survives a relaunch (iOS), with the app still named in the app switcher. So there the exit
+// covers and then closes the app window (Chrome on Android closes an installed app's window
+// whose history has one entry, which nav.js keeps so); where closing is refused it still
+// goes to the neutral site. Relaunching from the home screen then starts at the start page.
+// And whenever the page is hidden (app switcher, another tab) the cover goes up first, so a
+// thumbnail taken then shows nothing; it comes down when the page is shown again.
 
 export const COVER_CLASS = 'sx-exiting';
 const NEUTRAL_TITLE = 'Loading…';
 const SHIFT_PRESSES = 3;
 const SHIFT_WINDOW_MS = 5000;
+// How long the app window gets to close before the exit goes to the neutral site instead.
+const CLOSE_WAIT_MS = 150;
 
 const root = document.documentElement;
 const link = document.querySelector('[data-quick-exit]');
 const status = document.querySelector('[data-quick-exit-status]');
-const ownTitle = document.title;
+let ownTitle = document.title; // read again at each cover: the neutral look may change it
 
 export function cover() {
+  if (!root.classList.contains(COVER_CLASS)) ownTitle = document.title;
   root.classList.add(COVER_CLASS);
   document.title = NEUTRAL_TITLE;
+}
+
+function uncover() {
+  root.classList.remove(COVER_CLASS);
+  document.title = ownTitle;
+}
+
+export function inAppWindow() {
+  return ['standalone', 'fullscreen', 'minimal-ui'].some(
+    (mode) => window.matchMedia(`(display-mode: ${mode})`).matches) || navigator.standalone === true;
 }
 
 let leaving = false;
@@ -30,7 +52,13 @@ export function quickExit() {
   cover();
   if (leaving) return;
   leaving = true;
-  location.replace(link ? link.href : 'about:blank');
+  const away = () => location.replace(link ? link.href : 'about:blank');
+  if (inAppWindow()) {
+    window.close();
+    setTimeout(away, CLOSE_WAIT_MS); // still here: closing was refused
+    return;
+  }
+  away();
 }
 
 function say(message) {
@@ -86,16 +114,25 @@ function onClick(event) {
 // back shows nothing of ours. A restored page then leaves as if the exit had been used,
 // because we cannot tell who pressed Back. (Spec: pagehide and pageshow come in pairs and
 // persisted is true only for that cache, so switching apps or tabs does not trigger this.)
+let inBfcache = false;
+
 function onPagehide(event) {
-  if (event.persisted) cover();
+  if (event.persisted) {
+    inBfcache = true;
+    cover();
+  }
 }
 
 function onPageshow(event) {
   if (event.persisted) quickExit();
-  else if (!leaving && root.classList.contains(COVER_CLASS)) {
-    root.classList.remove(COVER_CLASS);
-    document.title = ownTitle;
-  }
+  else if (!leaving && root.classList.contains(COVER_CLASS)) uncover();
+}
+
+// Hidden (app switcher, home screen, another tab): cover first; shown again: uncover. A page
+// coming back from the back/forward cache is shown before its pageshow: it stays covered.
+function onVisibilitychange() {
+  if (document.visibilityState === 'hidden') cover();
+  else if (!leaving && !inBfcache) uncover();
 }
 
 if (link) {
@@ -103,4 +140,5 @@ if (link) {
   document.addEventListener('keydown', onKeydown);
   window.addEventListener('pagehide', onPagehide);
   window.addEventListener('pageshow', onPageshow);
+  document.addEventListener('visibilitychange', onVisibilitychange);
 }

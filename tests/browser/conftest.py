@@ -13,11 +13,7 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
+from support import CHROMIUM, CHROMIUM_ARGS
 
 class LiveServer:
     """A WSGI app served from a thread on 127.0.0.1 at a free port."""
@@ -81,13 +77,17 @@ def profile_dir(tmp_path):
 @pytest.fixture
 def new_context(playwright_instance, profile_dir):
     """new_context(**options) launches Chromium on the test's profile directory. Closing one
-    and opening another is a browser restart with the same stored data."""
+    and opening another is a browser restart with the same stored data. With
+    `app_window=URL` it opens URL as an app window (`--app=`), where the display mode is
+    `standalone` as in an installed app (CDP's media emulation does not cover display-mode
+    in this Chromium)."""
     contexts = []
 
-    def launch(**options):
+    def launch(app_window=None, **options):
         options.setdefault("viewport", {"width": 390, "height": 844})
+        args = CHROMIUM_ARGS + ([f"--app={app_window}"] if app_window else [])
         context = playwright_instance.chromium.launch_persistent_context(
-            str(profile_dir), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
+            str(profile_dir), executable_path=CHROMIUM, headless=True, args=args,
             **options)
         context.set_default_timeout(10_000)
         contexts.append(context)

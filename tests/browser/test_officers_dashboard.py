@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from officers_support import Clock, fill_sign_in, make_officer, make_report
-from pwa.officers import clock as clock_module
+from pwa import clock as clock_module
 
 EMAIL = "officer@example.police.uk"
 

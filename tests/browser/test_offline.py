@@ -7,11 +7,9 @@ import threading
 from flask import render_template_string
 from playwright.sync_api import expect
 
-from pwa import precache
 from pwa.config import ROOT
 from pwa.offline_app import precache_list, worker
-
-CONTROLLED = "() => navigator.serviceWorker.controller?.state === 'activated'"
+from support import CONTROLLED
 
 
 def wait_until_controlled(page):
@@ -71,7 +69,7 @@ def with_report_page(app):
         app.add_url_rule("/report/", "stand_in_report", lambda: render_template_string(
             '{% extends "base.html" %}{% block content %}<h1>Tell us what happened</h1>'
             '{% endblock %}'))
-    precache.register_page(app, "/report/")
+    precache_list.register_page(app, "/report/")
     return app
 
 

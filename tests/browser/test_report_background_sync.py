@@ -2,7 +2,7 @@
 report on its own when a `sync` event fires, with no page of the app open."""
 from playwright.sync_api import expect
 
-from test_report_offline import CONTROLLED, QUEUED, expected_answers, fill_report, stored
+from support import CONTROLLED, QUEUED, expected_answers, fill_report, stored
 
 
 def wait_until(page, condition, what, seconds=10):

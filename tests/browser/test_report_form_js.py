@@ -3,7 +3,8 @@ screenshot previews and limits, Change links, focus, no history entries, axe and
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from test_report_offline import fill_report, png_bytes
+from report_support import png_bytes
+from support import fill_report
 
 
 def axe_violations(page):

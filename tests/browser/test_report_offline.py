@@ -1,36 +1,13 @@
 """The report form on the device, end to end against the live app: written offline, queued
 sealed, delivered exactly once despite restarts, 500s, a flapping connection and two tabs; a
 field the server refuses takes the person back to that step."""
-import io
 import json
 
 from flask import request
-
-import pytest
-from PIL import Image
 from playwright.sync_api import expect
-from sqlalchemy import select
 
-from pwa import sealing
-from pwa.extensions import db
-from pwa.models import Report
-
-CONTROLLED = "() => navigator.serviceWorker.controller?.state === 'activated'"
-QUEUED = "Saved on this phone — it will be sent when you are online"
-SENT = "Sent — your reference is"
-
-WHAT = "He said he would post the photos unless I paid 200 pounds"
-STARTED = "last Tuesday night"
-HANDLE = "@blackmailer_x91"
-DESCRIPTION = "Screenshots of the chat and his profile"
-TYPED = [WHAT, STARTED, HANDLE, DESCRIPTION, "blackmailer_x91", "shot.png"]
-
-
-def png_bytes():
-    out = io.BytesIO()
-    Image.new("RGB", (8, 8), (200, 30, 30)).save(out, "PNG")
-    return out.getvalue()
-
+from support import (CONTROLLED, QUEUED, TYPED, WHAT, expected_answers, fill_report,
+                     sent_reference, stored)
 
 # Every record of every store of every IndexedDB database, Blobs read out, as one string.
 DUMP_INDEXEDDB = """async () => {
@@ -57,60 +34,6 @@ DUMP_INDEXEDDB = """async () => {
   }
   return JSON.stringify(out);
 }"""
-
-
-def fill_report(page, files=False):
-    """Answer every step of /report/ by role and label, ending on Check your answers."""
-    cont = page.get_by_role("button", name="Continue")
-    page.get_by_role("radio", name="No").check()
-    cont.click()
-    page.get_by_role("radio", name="18 to 24").check()
-    cont.click()
-    page.get_by_label("What happened, in your own words").fill(WHAT)
-    page.get_by_label("Roughly when it started (optional)").fill(STARTED)
-    cont.click()
-    page.get_by_role("checkbox", name="Instagram").check()
-    cont.click()
-    page.get_by_label("Type of detail").select_option("username")
-    page.get_by_label("Detail", exact=True).fill(HANDLE)
-    cont.click()
-    page.get_by_role("radio", name="No").check()
-    cont.click()
-    page.get_by_label("Describe what you have saved (optional)").fill(DESCRIPTION)
-    if files:
-        page.get_by_label("Attach screenshots (optional)").set_input_files(
-            files=[{"name": "shot.png", "mimeType": "image/png", "buffer": png_bytes()}])
-        expect(page.get_by_role("button", name="Remove shot.png")).to_be_visible()
-    cont.click()
-    page.get_by_role("radio", name="Do not contact me (report anonymously)").check()
-    cont.click()
-    expect(page.get_by_role("heading", name="Check your answers before sending your report")).to_be_focused()
-
-
-def expected_answers(files=False):
-    answers = {"v": 1, "in_danger": "no", "age_band": "18-24", "what_happened": WHAT,
-               "started": STARTED, "platforms": ["instagram"],
-               "contacts": [{"kind": "username", "value": HANDLE}], "paid": "no",
-               "evidence_description": DESCRIPTION, "contact_method": "anonymous"}
-    if files:
-        answers["attachments"] = [{"name": "shot.png", "type": "image/png",
-                                   "size": len(png_bytes())}]
-    return answers
-
-
-def stored(app):
-    with app.app_context():
-        rows = db.session.execute(select(Report)).scalars().all()
-        result = [(r.reference, json.loads(sealing.unseal(r.sealed, sealing.keyring())),
-                   len(r.attachments)) for r in rows]
-        db.session.remove()
-    return result
-
-
-def sent_reference(page):
-    status = page.get_by_text(SENT)
-    expect(status).to_be_visible(timeout=45_000)  # retries back off for seconds; slow when busy
-    return status.locator("strong").inner_text()
 
 
 def test_written_offline_queued_sealed_across_a_restart_then_sent_once(

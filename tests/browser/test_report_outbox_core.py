@@ -5,6 +5,8 @@ import json
 
 from playwright.sync_api import expect
 
+from pwa import sealing
+
 ENQUEUE = """async ([jwk, key, attachments]) => {
   const { sealJSON, seal } = await import('/static/js/seal.js');
   const report = await sealJSON({ v: 1, what_happened: 'secret words' }, jwk);
@@ -62,7 +64,7 @@ def start(page, live_server, live_app):
     page.wait_for_function("() => globalThis.sxOutbox")
     page.evaluate(MIRROR)
     page.evaluate("() => import('/static/js/seal.js')")  # loaded now, usable offline later
-    return live_app.extensions["keyring"].public_jwk()
+    return sealing.keyring(live_app).public_jwk()
 
 
 def test_retry_after_500_then_removed_once_acknowledged(browser_context, page, live_server, live_app):

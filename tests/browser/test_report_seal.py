@@ -14,7 +14,7 @@ SEAL_IN_PAGE = """async ([jwk, text, bytes]) => {
 
 
 def test_envelopes_sealed_in_chromium_open_in_python(page, live_server, live_app):
-    keyring = live_app.extensions["keyring"]
+    keyring = sealing.keyring(live_app)
     page.goto(live_server.url + "/")
     # Non-ASCII text and bytes that are not valid UTF-8, across a 0x8000-byte slice boundary.
     text = "He said he'd post them — £200 by Friday 🙁"

@@ -5,9 +5,8 @@ persistent profile, so nothing is shared with the victim's)."""
 import pytest
 from playwright.sync_api import expect
 
-from conftest import CHROMIUM, CHROMIUM_ARGS
 from officers_support import fill_sign_in, make_officer
-from test_report_offline import CONTROLLED, QUEUED, sent_reference, stored
+from support import CHROMIUM, CHROMIUM_ARGS, CONTROLLED, QUEUED, sent_reference, stored
 
 EMAIL = "officer@example.police.uk"
 

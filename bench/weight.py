@@ -16,12 +16,9 @@ class _Refs(HTMLParser):
     def __init__(self):
         super().__init__()
         self.css, self.js, self.blocking = [], [], []
-        self._in_head = False
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if tag == "head":
-            self._in_head = True
         if tag == "link" and "stylesheet" in (attrs.get("rel") or "").split():
             self.css.append(attrs["href"])
         if tag == "script" and attrs.get("src"):
@@ -29,10 +26,6 @@ class _Refs(HTMLParser):
             deferred = attrs.get("type") == "module" or "defer" in attrs or "async" in attrs
             if not deferred:
                 self.blocking.append(attrs["src"])
-
-    def handle_endtag(self, tag):
-        if tag == "head":
-            self._in_head = False
 
 
 @dataclass
@@ -49,10 +42,11 @@ class Weight:
 
 
 def _fetch(client, url, encoding):
-    plain = client.get(url)
-    assert plain.status_code == 200, f"{url} answered {plain.status_code}"
-    packed = client.get(url, headers={"Accept-Encoding": encoding})
-    return plain.get_data(), len(packed.get_data())
+    # Closed after reading: a static file is streamed from an open file.
+    with client.get(url) as plain, \
+            client.get(url, headers={"Accept-Encoding": encoding}) as packed:
+        assert plain.status_code == 200, f"{url} answered {plain.status_code}"
+        return plain.get_data(), len(packed.get_data())
 
 
 def measure(client, path, encoding="gzip"):

@@ -1,0 +1,42 @@
+"""The time, in one place: `now()` (tests move it) and the column type that keeps it aware.
+
+Every timestamp the app stores or compares is an aware datetime in UTC. PostgreSQL's
+`timestamptz` gives those back; SQLite keeps no zone and gives back naive values, so
+`UTCDateTime` fixes that once, for every column, instead of each reader patching it.
+"""
+import datetime
+
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import DateTime, TypeDecorator
+
+UTC = datetime.timezone.utc
+
+
+def now() -> datetime.datetime:
+    return datetime.datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime.datetime]):
+    """`DateTime(timezone=True)` that takes and gives aware datetimes in UTC. The schema is
+    the plain type's (migrations render it as `sa.DateTime(timezone=True)`)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime.datetime | None,
+                           dialect: Dialect) -> datetime.datetime | None:
+        # Naive values are taken as UTC; aware ones are converted, as SQLite would otherwise
+        # store their wall-clock time and drop the offset.
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime.datetime | None,
+                             dialect: Dialect) -> datetime.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
