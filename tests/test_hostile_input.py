@@ -191,3 +191,51 @@ def test_session_cookie_holds_nothing_readable_after_sending(app, client):
     assert reference.encode() not in raw and b"SX-" not in raw
     # Only the random progress id (and the CSRF token's random value) are in it.
     assert set(json.loads(raw)) <= {"report_progress", "csrf_token"}
+
+
+def test_missing_token_reshows_the_step_with_what_was_typed(app, client):
+    form = Form(client)
+    form.get("/report/what-happened")
+    response = client.post("/report/what-happened", data={
+        "what_happened": "typed-canary-3141", "started": "May"},
+        content_type="multipart/form-data")
+    assert response.status_code == 400
+    page = html(response)
+    assert "typed-canary-3141" in page and 'value="May"' in page
+    assert "did not save it" in page and "select Continue again" in page
+    # The page carries a fresh token: Continue works.
+    form.token = None
+    assert form.post("/report/what-happened", {"what_happened": "typed-canary-3141"}
+                     ).location == "/report/platforms"
+
+
+def test_expired_token_reshows_the_step_with_what_was_typed(app, client, monkeypatch):
+    import itsdangerous.timed
+
+    form = Form(client)
+    form.get("/report/danger")
+    later = itsdangerous.timed.time.time() + app.config["WTF_CSRF_TIME_LIMIT"] + 60
+    monkeypatch.setattr(itsdangerous.timed.time, "time", lambda: later)
+    response = form.post("/report/danger", {"in_danger": "yes"})
+    assert response.status_code == 400
+    page = html(response)
+    assert "did not save it" in page
+    assert 'name="in_danger" value="yes" checked>' in page
+    assert 'name="in_danger" value="no" checked>' not in page
+
+
+def test_upload_over_the_body_limit_keeps_the_saved_answers(make_app):
+    app = make_app(TESTING=False, MAX_CONTENT_LENGTH=4000)
+    client = app.test_client()
+    form = Form(client)
+    form.get("/report/evidence")
+    assert form.post("/report/evidence", {"evidence_description": "saved-canary-2718"}
+                     ).status_code == 302
+    form.get("/report/evidence")
+    response = form.post("/report/evidence", {
+        "evidence_description": "lost text",
+        "attachments": [(io.BytesIO(b"\x89PNG" + bytes(20_000)), "big.png")]})
+    assert response.status_code == 413
+    page = html(response)
+    assert "too large for us to read" in page and "fewer or smaller screenshots" in page
+    assert "saved-canary-2718" in page

@@ -13,7 +13,11 @@ from pathlib import Path
 
 from flask import (Blueprint, abort, current_app, g, jsonify, redirect, render_template,
                    request, session, url_for)
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import RequestEntityTooLarge
+
 from .. import answers as answers_mod
+from ..errors import handle_http
 from .. import sealing
 from ..extensions import db, limiter
 from ..offline_app import register_page, register_worker_script
@@ -273,3 +277,54 @@ def clean_command():
     orphans = progress_mod.remove_orphan_files()
     click.echo(f"Removed {expired} expired report(s) in progress and {orphans} orphaned "
                "file(s).")
+
+
+# --- a step posted without a valid token, or too large to read --------------------------
+# The person loses nothing: the step comes back with what they typed (or, when the body was
+# too large to read, what was saved before) and says what happened and what to do.
+
+TOKEN_MESSAGE = ("This page was open for a long time (or your browser lost our cookie), so "
+                 "for your safety we did not save it. Your answers are still here: check "
+                 "them and select Continue again.")
+TOO_LARGE_MESSAGE = ("What you sent was too large for us to read, so nothing on this page "
+                     "was saved: you are seeing the answers saved before. {what} Then select "
+                     "Continue again.")
+
+
+def _step_from_url():
+    step_id = (request.view_args or {}).get("step_id")
+    return step_id if request.endpoint == "report.step_page" and step_id in steps.BY_ID \
+        else None
+
+
+def _saved_answers():
+    progress = progress_mod.load()
+    return dict(progress.answers) if progress else {}
+
+
+@bp.errorhandler(CSRFError)
+def step_token_failed(err):
+    step_id = _step_from_url()
+    if step_id is None:
+        return handle_http(err)
+    # Shown again, not saved: a post without a valid token may not be the person's own.
+    answers = {**_saved_answers(), **steps.from_form(step_id, request.form)}
+    first = steps.step(step_id).fields[0].name
+    return _render_step(step_id, answers, [steps.FieldError(step_id, first, "token",
+                                                            TOKEN_MESSAGE)], status=400)
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def step_too_large(err):
+    step_id = _step_from_url()
+    if step_id is None:
+        return handle_http(err)
+    if step_id == "evidence":
+        field = "attachments"
+        what = (f"Attach fewer or smaller screenshots (up to {steps.MAX_ATTACHMENTS}, "
+                f"{steps.MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB each), a few at a time.")
+    else:
+        field = steps.step(step_id).fields[0].name
+        what = "Shorten your answers."
+    return _render_step(step_id, _saved_answers(), [steps.FieldError(
+        step_id, field, "too_large", TOO_LARGE_MESSAGE.format(what=what))], status=413)
