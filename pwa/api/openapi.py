@@ -28,6 +28,8 @@ ERROR_CODES = {
     "rate_limited": "429: too many reports from this address; wait `Retry-After` seconds.",
 }
 
+KEY_PATTERN = r'^([!#-~]([ -~]{0,62}[!-~])?|"([ !#-\[\]-~]|\\[\\"]){1,64}")$'
+
 _ERROR = {
     "type": "object", "required": ["error"],
     "properties": {"error": {
@@ -139,8 +141,10 @@ def document():
                     {"name": "Idempotency-Key", "in": "header", "required": True,
                      "description": "A random UUID made when the report was started, as a "
                                     "Structured Field string (`\"…\"`, the IETF draft's "
-                                    "form) or bare.",
-                     "schema": {"type": "string", "maxLength": 64}},
+                                    "form) or bare: up to 64 printable ASCII characters.",
+                     # Bare (not starting with a quote, no space at either end) or quoted
+                     # (with \\ before any " or \\ inside).
+                     "schema": {"type": "string", "pattern": KEY_PATTERN}},
                     {"name": "X-CSRFToken", "in": "header", "required": True,
                      "description": "From GET /api/csrf, fetched for this attempt.",
                      "schema": {"type": "string"}},
@@ -148,9 +152,10 @@ def document():
                 "requestBody": {"required": True, "content": {
                     "application/json": {"schema": {"$ref": "#/components/schemas/Meta"}},
                     "multipart/form-data": {
-                        "schema": {"type": "object", "required": ["meta"], "properties": {
-                            "meta": {"type": "string",
-                                     "description": "The Meta JSON, as text."},
+                        "schema": {"type": "object", "required": ["meta"],
+                                   "additionalProperties": False, "properties": {
+                            "meta": {"$ref": "#/components/schemas/Meta",
+                                     "description": "The Meta JSON, as the part's text."},
                             "attachment": {"type": "array", "maxItems": MAX_ATTACHMENTS,
                                            "items": {"type": "string",
                                                      "contentMediaType": "application/json",
