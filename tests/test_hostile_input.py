@@ -239,3 +239,35 @@ def test_upload_over_the_body_limit_keeps_the_saved_answers(make_app):
     page = html(response)
     assert "too large for us to read" in page and "fewer or smaller screenshots" in page
     assert "saved-canary-2718" in page
+
+
+def test_expired_token_on_send_reshows_check_and_sends_nothing(app, client, monkeypatch):
+    import itsdangerous.timed
+
+    form = Form(client)
+    _fill_in(form)
+    real = itsdangerous.timed.time.time
+    later = real() + app.config["WTF_CSRF_TIME_LIMIT"] + 60
+    monkeypatch.setattr(itsdangerous.timed.time, "time", lambda: later)
+    response = form.post("/report/check")
+    assert response.status_code == 400
+    page = html(response)
+    assert "we have not sent your report yet" in page and "Check your answers" in page
+    with app.app_context():
+        assert db.session.query(Report).count() == 0
+    assert form.post("/report/check").location == "/report/sent"  # the page's new token
+
+
+def test_progress_outlives_the_officers_session_minutes(app, client, monkeypatch):
+    """Flask refuses a session cookie signed more than PERMANENT_SESSION_LIFETIME (officers'
+    15 minutes) ago: a long answer on one page must not lose the earlier ones."""
+    import itsdangerous.timed
+
+    form = Form(client)
+    form.get("/report/danger")
+    assert form.post("/report/danger", {"in_danger": "yes"}).status_code == 302
+    form.get("/report/age")
+    later = itsdangerous.timed.time.time() + 40 * 60
+    monkeypatch.setattr(itsdangerous.timed.time, "time", lambda: later)
+    assert form.post("/report/age", {"age_band": "18-24"}).location == "/report/what-happened"
+    assert 'name="in_danger" value="yes" checked>' in html(form.get("/report/danger"))

@@ -68,7 +68,9 @@ _META = {
     "type": "object", "required": ["created_at", "report"],
     "properties": {
         "created_at": {"type": "string", "format": "date-time",
-                       "description": "When the person pressed Send, by the device's clock."},
+                       "description": "When the person pressed Send, by the device's clock. "
+                                      "More than 24 hours ahead of the server's clock is "
+                                      "refused (422 invalid, rule too_late)."},
         "report": {"$ref": "#/components/schemas/Envelope",
                    "description": "The answers, sealed: UTF-8 JSON {\"v\": 1, \"in_danger\": "
                                   "..., ...} with the keys of /report/rules.json; with "

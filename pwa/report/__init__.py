@@ -42,6 +42,7 @@ def init_app(app):
     from ..api import MAX_REQUEST_BYTES
 
     app.register_blueprint(bp)
+    app.session_interface = progress_mod.SessionInterface()
     app.register_blueprint(api_bp)
     # A cap on every request body, enforced while it is read (CSRFProtect reads the form
     # before any view runs): a report with its most attachments, sealed, fits.
@@ -228,10 +229,14 @@ def check():
         g.report_created = receipt.created
         session[SENT_HELP_KEY] = handoff(answers)
         return redirect(url_for("report.sent"))
+    return _render_check(answers)
+
+
+def _render_check(answers, problem=None, status=200):
     return render_template("report/check.html", answers=answers,
                            rows=answers_mod.describe_by_step(answers),
                            incomplete=steps.first_incomplete_step(answers),
-                           nojs=True, errors={})
+                           nojs=True, errors={}, problem=problem), status
 
 
 def _send(progress):
@@ -286,6 +291,9 @@ def clean_command():
 TOKEN_MESSAGE = ("This page was open for a long time (or your browser lost our cookie), so "
                  "for your safety we did not save it. Your answers are still here: check "
                  "them and select Continue again.")
+SEND_TOKEN_MESSAGE = ("This page was open for a long time (or your browser lost our cookie), "
+                      "so for your safety we have not sent your report yet. Your answers are "
+                      "saved: check them and select Send report again.")
 TOO_LARGE_MESSAGE = ("What you sent was too large for us to read, so nothing on this page "
                      "was saved: you are seeing the answers saved before. {what} Then select "
                      "Continue again.")
@@ -305,6 +313,10 @@ def _saved_answers():
 @bp.errorhandler(CSRFError)
 def step_token_failed(err):
     step_id = _step_from_url()
+    if request.endpoint == "report.check":
+        progress = progress_mod.load()
+        if progress is not None:
+            return _render_check(progress.answers, SEND_TOKEN_MESSAGE, status=400)
     if step_id is None:
         return handle_http(err)
     # Shown again, not saved: a post without a valid token may not be the person's own.

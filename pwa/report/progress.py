@@ -15,6 +15,8 @@ import secrets
 import uuid
 
 from flask import current_app, session
+from flask.sessions import SecureCookieSessionInterface
+from itsdangerous import BadSignature
 
 from .. import sealing
 from ..extensions import db
@@ -41,6 +43,31 @@ class Progress:
     def created_at(self):
         when = self.row.created_at
         return when if when.tzinfo else when.replace(tzinfo=datetime.timezone.utc)
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, readable for as long as progress is kept.
+
+    Flask refuses a cookie signed longer ago than PERMANENT_SESSION_LIFETIME (15 minutes, for
+    officers) even when the session is not permanent: a person writing a long answer without
+    JavaScript would come back to no progress and no CSRF token. Reading allows the longer of
+    the two; officers' sessions still end after their idle minutes (their blueprint checks a
+    last-seen time on every request), and the progress itself after REPORT_PROGRESS_HOURS.
+    """
+
+    def open_session(self, app, request):
+        serializer = self.get_signing_serializer(app)
+        if serializer is None:
+            return None
+        value = request.cookies.get(self.get_cookie_name(app))
+        if not value:
+            return self.session_class()
+        max_age = max(app.permanent_session_lifetime.total_seconds(),
+                      app.config.get("REPORT_PROGRESS_HOURS", DEFAULT_HOURS) * 3600)
+        try:
+            return self.session_class(serializer.loads(value, max_age=int(max_age)))
+        except BadSignature:
+            return self.session_class()
 
 
 def _ttl():
@@ -108,6 +135,7 @@ def save(progress, answers, file_names=None):
         session[SESSION_KEY] = row.id
     else:
         row = progress.row
+        session.modified = True  # a fresh cookie signature: its age counts from now
     row.sealed = _seal(answers)
     if file_names is not None:
         row.files = list(file_names)

@@ -119,8 +119,9 @@ def parse_created_at(value):
         raise Rejected(422, "invalid", "created_at must be an ISO 8601 date and time",
                        field="created_at") from None
     if when > datetime.datetime.now(datetime.timezone.utc) + CREATED_AT_FUTURE_TOLERANCE:
-        raise Rejected(422, "invalid", "created_at is later than now: check the device's "
-                       "clock", field="created_at", rule="too_late")
+        raise Rejected(422, "invalid", "This phone's date and time look wrong (more than a day "
+                       "ahead). Correct them in the phone's settings.", field="created_at",
+                       rule="too_late")
     return when
 
 
