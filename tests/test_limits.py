@@ -95,3 +95,16 @@ def test_a_sealed_report_over_the_cap_is_refused_before_unsealing(app, client, m
     assert response.get_json()["error"]["code"] == "too_large"
     assert response.get_json()["error"]["field"] == "report"
     assert opened == []
+
+
+def test_the_no_js_form_keeps_typed_text_within_bounds():
+    from werkzeug.datastructures import MultiDict
+
+    typed = "t" * 6000  # too long by 1000: kept whole, so the person can shorten it
+    answers = steps.from_form("what-happened", MultiDict({"what_happened": typed}))
+    assert answers["what_happened"] == typed
+    assert [e.rule for e in steps.validate_step("what-happened", answers)] == ["too_long"]
+    huge = steps.from_form("what-happened", MultiDict({"what_happened": "x" * 10_000_000}))
+    assert len(huge["what_happened"]) == 5000 * steps.KEEP_TYPED
+    many = steps.from_form("platforms", MultiDict([("platforms", "tiktok")] * 100_000))
+    assert len(many["platforms"]) <= len(steps.step("platforms").field("platforms").choices) + 5

@@ -423,13 +423,24 @@ def first_incomplete_step(answers):
 
 # --- the no-JS form's fields to answers ----------------------------------------------------
 
+# What the no-JS form keeps of a typed answer, in multiples of its longest valid length: far
+# more than anyone types (so a too-long answer comes back whole, with its error), far less
+# than the 67 MB a request body may be (so a stranger cannot fill the progress table).
+KEEP_TYPED = 10
+
+
+def _typed(value, f):
+    return value[:(f.max_length or 100) * KEEP_TYPED]
+
+
 def from_form(step_id, form):
-    """Read one step's answers from a submitted HTML form (a MultiDict), as typed."""
+    """Read one step's answers from a submitted HTML form (a MultiDict), as typed (within
+    KEEP_TYPED times each field's length)."""
     s = BY_ID[step_id]
     out = {}
     for f in s.fields:
         if f.type == "multi":
-            out[f.name] = form.getlist(f.name)
+            out[f.name] = [_typed(v, f) for v in form.getlist(f.name)[:len(f.choices) + 5]]
         elif f.type == "list":
             rows = []
             for i in range(MAX_CONTACTS + 5):
@@ -439,14 +450,16 @@ def from_form(step_id, form):
                     continue
                 if (value or "").strip() == "":
                     continue  # an empty row is not an answer
-                rows.append({"kind": kind or "", "value": value})
+                kind_f, value_f = f.item_fields
+                rows.append({"kind": _typed(kind or "", kind_f),
+                             "value": _typed(value, value_f)})
             out[f.name] = rows
         elif f.type == "files":
             continue  # uploads are handled by the view
         else:
             value = form.get(f.name)
             if value is not None:
-                out[f.name] = value
+                out[f.name] = _typed(value, f)
     return out
 
 
