@@ -271,3 +271,33 @@ def test_progress_outlives_the_officers_session_minutes(app, client, monkeypatch
     monkeypatch.setattr(itsdangerous.timed.time, "time", lambda: later)
     assert form.post("/report/age", {"age_band": "18-24"}).location == "/report/what-happened"
     assert 'name="in_danger" value="yes" checked>' in html(form.get("/report/danger"))
+
+
+def test_the_hand_off_crosses_the_redirect_encrypted_and_of_one_length(app, client):
+    """Between "Send report" and the sent page the cookie carries which next steps to offer
+    (under 18, paid): encrypted, and the same length whatever they are."""
+    import base64
+    import zlib
+
+    from pwa.report import handoff_token, open_handoff
+
+    def cookie_payload(value):
+        payload = value.split(".")[1] if value.startswith(".") else value.split(".")[0]
+        raw = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+        return zlib.decompress(raw) if value.startswith(".") else raw
+
+    with app.test_request_context():
+        tokens = {tuple(n): handoff_token(n) for n in ([], ["paid"], ["under-18", "paid"])}
+        assert len({len(t) for t in tokens.values()}) == 1
+        assert all(open_handoff(t) == list(n) for n, t in tokens.items())
+        assert open_handoff("garbage") == []
+    form = Form(client)
+    _fill_in(form)
+    form.get("/report/age")
+    form.post("/report/age", {"age_band": "13-15"})
+    form.get("/report/check")
+    response = form.post("/report/check")
+    assert response.location == "/report/sent"
+    raw = cookie_payload(client.get_cookie("session").value)
+    assert b"under" not in raw and b"18" not in raw
+    assert "data-report-handoff" in html(client.get("/report/sent"))

@@ -29,8 +29,9 @@ from . import steps, store
 bp = Blueprint("report", __name__, url_prefix="/report", cli_group="report")
 
 # Which next steps the "sent" page offers (under 18, paid): read once by that page and then
-# dropped, so the cookie carries them only across the redirect. (The reference is never in
-# the cookie: the progress row, kept as a marker, finds it; see progress.py.)
+# dropped, so the cookie carries them only across the redirect, encrypted and always the same
+# length (handoff_token). The reference is never in the cookie: the progress row, kept as a
+# marker, finds it (see progress.py).
 SENT_HELP_KEY = "report_sent_help"
 # Pages that carry nothing per session and may be cached (by flask-caching and the worker).
 CACHEABLE = {"report.start", "report.rules"}
@@ -227,7 +228,7 @@ def check():
                 raise
         progress_mod.mark_sent(pid, names)
         g.report_created = receipt.created
-        session[SENT_HELP_KEY] = handoff(answers)
+        session[SENT_HELP_KEY] = handoff_token(handoff(answers))
         return redirect(url_for("report.sent"))
     return _render_check(answers)
 
@@ -257,13 +258,51 @@ def sent():
     if receipt is None:
         return redirect(url_for("report.start"))
     return render_template("report/sent.html", reference=receipt.reference,
-                           handoff=session.pop(SENT_HELP_KEY, []), nojs=True)
+                           handoff=open_handoff(session.pop(SENT_HELP_KEY, "")), nojs=True)
 
 
 def handoff(answers: dict) -> list[str]:
     """The next steps the "sent" page offers: under 18 → image removal; paid → the bank."""
     return [name for name, holds in (("under-18", steps.is_under_18(answers)),
                                       ("paid", answers.get("paid") == "yes")) if holds]
+
+
+HANDOFFS = ("under-18", "paid")
+
+
+def _handoff_cipher():
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
+               info=b"sx no-js sent page hand-off").derive(
+        current_app.config["SECRET_KEY"].encode())
+    return AESGCM(key)
+
+
+def handoff_token(names: list[str]) -> str:
+    """The hand-off as one encrypted byte of flags: the same length whatever it says."""
+    import base64
+    import os
+
+    flags = sum(1 << i for i, name in enumerate(HANDOFFS) if name in names)
+    nonce = os.urandom(12)
+    sealed = nonce + _handoff_cipher().encrypt(nonce, bytes([flags]), None)
+    return base64.urlsafe_b64encode(sealed).decode()
+
+
+def open_handoff(token: str) -> list[str]:
+    import base64
+
+    from cryptography.exceptions import InvalidTag
+
+    try:
+        raw = base64.urlsafe_b64decode(token)
+        flags = _handoff_cipher().decrypt(raw[:12], raw[12:], None)[0]
+    except (ValueError, TypeError, IndexError, InvalidTag):
+        return []
+    return [name for i, name in enumerate(HANDOFFS) if flags & (1 << i)]
 
 
 @bp.post("/discard")
