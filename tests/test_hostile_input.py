@@ -209,7 +209,8 @@ def test_missing_token_reshows_the_step_with_what_was_typed(app, client):
                      ).location == "/report/platforms"
 
 
-def test_expired_token_reshows_the_step_with_what_was_typed(app, client, monkeypatch):
+def test_expired_token_on_a_first_step_reshows_it_with_what_was_typed(app, client,
+                                                                      monkeypatch):
     import itsdangerous.timed
 
     form = Form(client)
@@ -224,6 +225,27 @@ def test_expired_token_reshows_the_step_with_what_was_typed(app, client, monkeyp
     assert 'name="in_danger" value="no" checked>' not in page
 
 
+def test_expired_token_with_progress_saves_and_redirects_to_the_step(app, client,
+                                                                     monkeypatch):
+    """With this browser's own progress (its SameSite=Strict cookie came with the post) what
+    was typed is saved, and the answer is a redirect, as for every step POST."""
+    import itsdangerous.timed
+
+    form = Form(client)
+    form.get("/report/danger")
+    assert form.post("/report/danger", {"in_danger": "no"}).status_code == 302
+    form.get("/report/what-happened")
+    later = itsdangerous.timed.time.time() + app.config["WTF_CSRF_TIME_LIMIT"] + 60
+    monkeypatch.setattr(itsdangerous.timed.time, "time", lambda: later)
+    response = form.post("/report/what-happened", {"what_happened": "kept-canary-1618"})
+    assert response.status_code == 303
+    assert response.location == "/report/what-happened?notice=expired"
+    page = html(form.get(response.location))
+    assert "kept-canary-1618" in page and "Your answers are saved" in page
+    assert form.post("/report/what-happened", {"what_happened": "kept-canary-1618"}
+                     ).location == "/report/platforms"
+
+
 def test_upload_over_the_body_limit_keeps_the_saved_answers(make_app):
     app = make_app(TESTING=False, MAX_CONTENT_LENGTH=4000)
     client = app.test_client()
@@ -235,8 +257,9 @@ def test_upload_over_the_body_limit_keeps_the_saved_answers(make_app):
     response = form.post("/report/evidence", {
         "evidence_description": "lost text",
         "attachments": [(io.BytesIO(b"\x89PNG" + bytes(20_000)), "big.png")]})
-    assert response.status_code == 413
-    page = html(response)
+    assert response.status_code == 303
+    assert response.location == "/report/evidence?notice=too_large"
+    page = html(form.get(response.location))
     assert "too large for us to read" in page and "fewer or smaller screenshots" in page
     assert "saved-canary-2718" in page
 
@@ -250,8 +273,8 @@ def test_expired_token_on_send_reshows_check_and_sends_nothing(app, client, monk
     later = real() + app.config["WTF_CSRF_TIME_LIMIT"] + 60
     monkeypatch.setattr(itsdangerous.timed.time, "time", lambda: later)
     response = form.post("/report/check")
-    assert response.status_code == 400
-    page = html(response)
+    assert response.status_code == 303
+    page = html(form.get(response.location))
     assert "we have not sent your report yet" in page and "Check your answers" in page
     with app.app_context():
         assert db.session.query(Report).count() == 0

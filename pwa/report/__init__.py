@@ -2,7 +2,7 @@
 
 Two paths, one set of steps (pwa/report/steps.py):
 - With JavaScript, /report/ holds every step and the device runs them, seals the report and
-  delivers it through its outbox to POST /api/reports (pwa/api).
+  delivers it through its outbox to POST /api/reports (pwa/report/api.py).
 - Without JavaScript, /report/<step> are ordinary forms (Flask-WTF, CSRF). Progress is kept
   sealed in the database (pwa/report/progress.py); "Send report" seals the answers on the
   server and stores them through the same code as a device's report (pwa/report/store.py).
@@ -16,17 +16,15 @@ from flask import (Blueprint, abort, current_app, g, jsonify, redirect, render_t
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from .. import answers as answers_mod
 from ..errors import handle_http
 from .. import sealing
 from ..extensions import db, limiter
 from ..offline_app import register_page, register_worker_script
 from ..site import cached_page
-from . import attachments as files
+from . import api, attachments, cli, limits, readable, sealed_files, steps, store
 from . import progress as progress_mod
-from . import steps, store
 
-bp = Blueprint("report", __name__, url_prefix="/report", cli_group="report")
+bp = Blueprint("report", __name__, url_prefix="/report", cli_group=None)
 
 # Which next steps the "sent" page offers (under 18, paid): read once by that page and then
 # dropped, so the cookie carries them only across the redirect, encrypted and always the same
@@ -38,17 +36,14 @@ CACHEABLE = {"report.start", "report.rules"}
 
 
 def init_app(app):
-    from ..api import bp as api_bp
-
-    from ..api import MAX_REQUEST_BYTES
-
     app.register_blueprint(bp)
     app.session_interface = progress_mod.SessionInterface()
-    app.register_blueprint(api_bp)
+    app.register_blueprint(api.bp)
+    cli.init_app(app)
     # A cap on every request body, enforced while it is read (CSRFProtect reads the form
     # before any view runs): a report with its most attachments, sealed, fits.
     if app.config.get("MAX_CONTENT_LENGTH") is None:
-        app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
+        app.config["MAX_CONTENT_LENGTH"] = api.MAX_REQUEST_BYTES
     app.jinja_env.globals.update(
         report_step=steps.step, report_steps=steps.STEPS, report_under_18=steps.UNDER_18,
         attachment_types=sorted(steps.ATTACHMENT_TYPES),
@@ -81,10 +76,6 @@ def rules():
     response = jsonify(steps.rules())
     response.headers["Cache-Control"] = "no-cache"
     return response
-
-
-def _report_limit():
-    return current_app.config.get("REPORT_RATE_LIMIT", "10 per minute;100 per day")
 
 
 def _render_step(step_id, answers, errors=(), row_count=1, status=200, returning=None):
@@ -120,8 +111,12 @@ def step_page(step_id):
     progress = progress_mod.load()
     answers = dict(progress.answers) if progress else {}
     if request.method == "GET":
-        rows = min(len(answers.get("contacts") or []) + 1, steps.MAX_CONTACTS)
-        return _render_step(step_id, answers, row_count=rows)
+        rows = min(max(len(answers.get("contacts") or []) + 1, _int(request.args.get("rows"), 1)),
+                   steps.MAX_CONTACTS)
+        errors = _notice_errors(step_id)
+        if request.args.get("invalid"):  # the redirect after a POST with errors
+            errors += _upload_errors_from_query() + steps.validate_step(step_id, answers)
+        return _render_step(step_id, answers, errors, row_count=rows)
 
     answers.update(steps.from_form(step_id, request.form))
     file_names = progress.files if progress else []
@@ -130,22 +125,48 @@ def step_page(step_id):
         upload_errors = _take_uploads(answers, file_names)
     progress = progress_mod.save(progress, answers, file_names)
 
+    # Every POST answers with a redirect (Post/Redirect/Get), errors included: the browser
+    # keeps a POST's body with its history entry, and Chromium writes that to its session
+    # files on disk, so a page answering a POST would leave what was typed on the phone.
+    # What was typed is in the sealed progress; the GET page shows it again with its errors.
     add_row = request.form.get("add_row")
     if add_row == "contacts":
         shown = _int(request.form.get("contacts-rows"), 1)
-        return _render_step(step_id, answers, row_count=min(shown + 1, steps.MAX_CONTACTS))
+        return _redirect_to_step(step_id, rows=min(shown + 1, steps.MAX_CONTACTS))
     if request.form.get("remove_attachment") is not None:
-        return _render_step(step_id, answers, upload_errors)
+        return _redirect_to_step(step_id, upload_errors)
 
     errors = upload_errors + steps.validate_step(step_id, answers)
     if errors:
         rows = max(_int(request.form.get("contacts-rows"), 1),
                    len(answers.get("contacts") or []))
-        return _render_step(step_id, answers, errors, row_count=rows)
+        return _redirect_to_step(step_id, upload_errors, rows=rows, invalid=True)
     if _returning():
         return redirect(url_for("report.check"))
     return redirect(url_for("report.step_page", step_id=steps.next_step(step_id))
                     if steps.next_step(step_id) != "check" else url_for("report.check"))
+
+
+def _redirect_to_step(step_id, upload_errors=(), rows=None, invalid=False):
+    """The step page again by GET. Upload errors travel as their rule only (a file's name
+    would reach the browser's history in the URL), so their message is the field's own."""
+    args = {}
+    if invalid or upload_errors:
+        args["invalid"] = "1"
+    if upload_errors:
+        args["upload"] = ",".join(sorted({e.rule for e in upload_errors}))
+    if rows and rows > 1:
+        args["rows"] = str(rows)
+    if _returning():
+        args["return"] = "check"
+    return redirect(url_for("report.step_page", step_id=step_id, **args), code=303)
+
+
+def _upload_errors_from_query():
+    f = steps.step("evidence").field("attachments")
+    rules = (request.args.get("upload") or "").split(",")
+    return [steps.FieldError("evidence", "attachments", rule, f.messages[rule])
+            for rule in ("too_many", "invalid", "too_large") if rule in rules]
 
 
 def _int(value, default):
@@ -163,7 +184,7 @@ def _take_uploads(answers, file_names):
     if remove is not None:
         i = int(remove) if remove.isdigit() else -1
         if 0 <= i < len(file_names):
-            files.remove(current_app._get_current_object(), [file_names[i]])
+            sealed_files.remove(current_app._get_current_object(), [file_names[i]])
             del file_names[i]
             del described[i]
     f = steps.step("evidence").field("attachments")
@@ -176,8 +197,8 @@ def _take_uploads(answers, file_names):
             break
         data = upload.read(steps.MAX_ATTACHMENT_BYTES + 1)
         try:
-            mime = files.check_image(data)
-        except files.AttachmentInvalid as err:
+            mime = attachments.check_image(data)
+        except attachments.AttachmentInvalid as err:
             errors.append(steps.FieldError("evidence", "attachments", "invalid",
                                            f"{upload.filename}: {err}"))
             continue
@@ -193,7 +214,7 @@ def _take_uploads(answers, file_names):
 
 
 @bp.route("/check", methods=["GET", "POST"])
-@limiter.limit(_report_limit, methods=["POST"],
+@limiter.limit(limits.new_reports, methods=["POST"],
                deduct_when=lambda r: g.get("report_created", False))
 def check():
     progress = progress_mod.load()
@@ -230,23 +251,20 @@ def check():
         g.report_created = receipt.created
         session[SENT_HELP_KEY] = handoff_token(handoff(answers))
         return redirect(url_for("report.sent"))
-    return _render_check(answers)
-
-
-def _render_check(answers, problem=None, status=200):
+    problem = NOTICES["not_sent"] if request.args.get("notice") == "not_sent" else None
     return render_template("report/check.html", answers=answers,
-                           rows=answers_mod.describe_by_step(answers),
+                           rows=readable.describe_by_step(answers),
                            incomplete=steps.first_incomplete_step(answers),
-                           nojs=True, errors={}, problem=problem), status
+                           nojs=True, errors={}, problem=problem)
 
 
 def _send(progress):
     """Seal the answers on the server and store them exactly like a device's report."""
     cleaned = steps.clean(progress.answers)
     plain = json.dumps(cleaned, ensure_ascii=False, separators=(",", ":")).encode()
-    envelope = sealing.seal(plain, sealing.keyring().current.public_key())
+    envelope = sealing.seal_to_current(plain)
     app = current_app._get_current_object()
-    blobs = [files.read_sealed(app, name) for name in progress.files]
+    blobs = [sealed_files.read(app, name) for name in progress.files]
     created = progress.created_at.astimezone(datetime.timezone.utc).isoformat()
     return store.receive(progress.idempotency_key, created, envelope, blobs)
 
@@ -312,30 +330,43 @@ def discard():
     return redirect(url_for("report.start"))
 
 
-@bp.cli.command("clean")
-def clean_command():
-    """Delete expired no-JS progress and orphaned sealed files (run from cron hourly)."""
-    import click
-
-    expired = progress_mod.cleanup_expired()
-    orphans = progress_mod.remove_orphan_files()
-    click.echo(f"Removed {expired} expired report(s) in progress and {orphans} orphaned "
-               "file(s).")
-
 
 # --- a step posted without a valid token, or too large to read --------------------------
-# The person loses nothing: the step comes back with what they typed (or, when the body was
-# too large to read, what was saved before) and says what happened and what to do.
+# The person loses nothing and is told what happened and what to do. As every step POST
+# does, these answer with a redirect (so no page holds a POST body), and the GET page shows
+# the notice (`?notice=`). A post without a valid token is saved only when it carried this
+# browser's own progress: the session cookie is SameSite=Strict, so no other site's form can
+# send it. Without progress (the cookie was lost) the step is shown again at once, with what
+# was typed and unsaved: the one case where keeping the text means answering the POST.
 
-TOKEN_MESSAGE = ("This page was open for a long time (or your browser lost our cookie), so "
-                 "for your safety we did not save it. Your answers are still here: check "
-                 "them and select Continue again.")
-SEND_TOKEN_MESSAGE = ("This page was open for a long time (or your browser lost our cookie), "
-                      "so for your safety we have not sent your report yet. Your answers are "
-                      "saved: check them and select Send report again.")
-TOO_LARGE_MESSAGE = ("What you sent was too large for us to read, so nothing on this page "
-                     "was saved: you are seeing the answers saved before. {what} Then select "
-                     "Continue again.")
+NOTICES = {
+    "expired": "This page was open for a long time, so for your safety we did not move on. "
+               "Your answers are saved: check them and select Continue again.",
+    "unsaved": "This page was open for a long time (or your browser lost our cookie), so for "
+               "your safety we did not save it. Your answers are still here: check them and "
+               "select Continue again.",
+    "too_large": "What you sent was too large for us to read, so nothing on this page was "
+                 "saved: you are seeing the answers saved before. {what} Then select "
+                 "Continue again.",
+    "not_sent": "This page was open for a long time (or your browser lost our cookie), so "
+                "for your safety we have not sent your report yet. Your answers are saved: "
+                "check them and select Send report again.",
+}
+
+
+def _notice_errors(step_id):
+    """The notice for a step page, as an error at the top naming where to look."""
+    notice = request.args.get("notice")
+    if notice not in ("expired", "too_large"):
+        return []
+    if notice == "too_large" and step_id == "evidence":
+        field = "attachments"
+        what = (f"Attach fewer or smaller screenshots (up to {steps.MAX_ATTACHMENTS}, "
+                f"{steps.MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB each), a few at a time.")
+    else:
+        field = steps.step(step_id).fields[0].name
+        what = "Shorten your answers."
+    return [steps.FieldError(step_id, field, notice, NOTICES[notice].format(what=what))]
 
 
 def _step_from_url():
@@ -344,38 +375,32 @@ def _step_from_url():
         else None
 
 
-def _saved_answers():
-    progress = progress_mod.load()
-    return dict(progress.answers) if progress else {}
+def _back_with_notice(endpoint, notice, **args):
+    if _returning():
+        args["return"] = "check"
+    return redirect(url_for(endpoint, notice=notice, **args), code=303)
 
 
 @bp.errorhandler(CSRFError)
-def step_token_failed(err):
+def token_failed(err):
     step_id = _step_from_url()
-    if request.endpoint == "report.check":
-        progress = progress_mod.load()
-        if progress is not None:
-            return _render_check(progress.answers, SEND_TOKEN_MESSAGE, status=400)
+    progress = progress_mod.load()
+    if request.endpoint == "report.check" and progress is not None:
+        return _back_with_notice("report.check", "not_sent")
     if step_id is None:
         return handle_http(err)
-    # Shown again, not saved: a post without a valid token may not be the person's own.
-    answers = {**_saved_answers(), **steps.from_form(step_id, request.form)}
+    typed = steps.from_form(step_id, request.form)
+    if progress is not None:
+        progress_mod.save(progress, {**progress.answers, **typed})
+        return _back_with_notice("report.step_page", "expired", step_id=step_id)
     first = steps.step(step_id).fields[0].name
-    return _render_step(step_id, answers, [steps.FieldError(step_id, first, "token",
-                                                            TOKEN_MESSAGE)], status=400)
+    return _render_step(step_id, typed, [steps.FieldError(step_id, first, "unsaved",
+                                                          NOTICES["unsaved"])], status=400)
 
 
 @bp.errorhandler(RequestEntityTooLarge)
-def step_too_large(err):
+def too_large(err):
     step_id = _step_from_url()
     if step_id is None:
         return handle_http(err)
-    if step_id == "evidence":
-        field = "attachments"
-        what = (f"Attach fewer or smaller screenshots (up to {steps.MAX_ATTACHMENTS}, "
-                f"{steps.MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB each), a few at a time.")
-    else:
-        field = steps.step(step_id).fields[0].name
-        what = "Shorten your answers."
-    return _render_step(step_id, _saved_answers(), [steps.FieldError(
-        step_id, field, "too_large", TOO_LARGE_MESSAGE.format(what=what))], status=413)
+    return _back_with_notice("report.step_page", "too_large", step_id=step_id)
