@@ -13,6 +13,7 @@ from pathlib import Path
 
 from flask import (Blueprint, abort, current_app, g, jsonify, redirect, render_template,
                    request, session, url_for)
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -340,17 +341,17 @@ def discard():
 # was typed and unsaved: the one case where keeping the text means answering the POST.
 
 NOTICES = {
-    "expired": "This page was open for a long time, so for your safety we did not move on. "
-               "Your answers are saved: check them and select Continue again.",
-    "unsaved": "This page was open for a long time (or your browser lost our cookie), so for "
+    "expired": _l("This page was open for a long time, so for your safety we did not move on. "
+               "Your answers are saved: check them and select Continue again."),
+    "unsaved": _l("This page was open for a long time (or your browser lost our cookie), so for "
                "your safety we did not save it. Your answers are still here: check them and "
-               "select Continue again.",
-    "too_large": "What you sent was too large for us to read, so nothing on this page was "
-                 "saved: you are seeing the answers saved before. {what} Then select "
-                 "Continue again.",
-    "not_sent": "This page was open for a long time (or your browser lost our cookie), so "
+               "select Continue again."),
+    "too_large": _l("What you sent was too large for us to read, so nothing on this page was "
+                 "saved: you are seeing the answers saved before. %(what)s Then select "
+                 "Continue again."),
+    "not_sent": _l("This page was open for a long time (or your browser lost our cookie), so "
                 "for your safety we have not sent your report yet. Your answers are saved: "
-                "check them and select Send report again.",
+                "check them and select Send report again."),
 }
 
 
@@ -361,12 +362,15 @@ def _notice_errors(step_id):
         return []
     if notice == "too_large" and step_id == "evidence":
         field = "attachments"
-        what = (f"Attach fewer or smaller screenshots (up to {steps.MAX_ATTACHMENTS}, "
-                f"{steps.MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB each), a few at a time.")
+        what = _("Attach fewer or smaller screenshots (up to %(n)s, %(mb)s MB each), a few at "
+                 "a time.", n=steps.MAX_ATTACHMENTS,
+                 mb=steps.MAX_ATTACHMENT_BYTES // (1024 * 1024))
     else:
         field = steps.step(step_id).fields[0].name
-        what = "Shorten your answers."
-    return [steps.FieldError(step_id, field, notice, NOTICES[notice].format(what=what))]
+        what = _("Shorten your answers.")
+    message = str(NOTICES[notice])
+    return [steps.FieldError(step_id, field, notice,
+                             message % {"what": what} if notice == "too_large" else message)]
 
 
 def _step_from_url():

@@ -413,7 +413,7 @@ def validate(answers):
     # Only the answers the steps ask for: anything else would reach officers' pages unchecked.
     for key in sorted(set(answers) - KNOWN_KEYS, key=str):
         errors.append(FieldError("check", str(key)[:64], "unknown",
-                                 "This is not an answer the form asks for"))
+                                 _l("This is not an answer the form asks for")))
     return errors
 
 
