@@ -33,15 +33,16 @@ class Language:
     # Every page translated; otherwise the core pages are, and the rest show in English with
     # a one-line notice in this language.
     complete: bool
+    english_name: str = ""  # for the officers' pages (which are in English)
 
 
 DEFAULT = "en"
 SHIPPED: dict[str, Language] = {lang.code: lang for lang in (
-    Language("en", "English", "en-GB", "ltr", True),
-    Language("cy", "Cymraeg", "cy", "ltr", True),
-    Language("pl", "Polski", "pl", "ltr", False),
-    Language("ur", "اردو", "ur", "rtl", False),
-    Language("ar", "العربية", "ar", "rtl", False),
+    Language("en", "English", "en-GB", "ltr", True, "English"),
+    Language("cy", "Cymraeg", "cy", "ltr", True, "Welsh"),
+    Language("pl", "Polski", "pl", "ltr", False, "Polish"),
+    Language("ur", "اردو", "ur", "rtl", False, "Urdu"),
+    Language("ar", "العربية", "ar", "rtl", False, "Arabic"),
 )}
 # Paths never under a language prefix: the officers' area (English), the API, the files.
 UNPREFIXED = ("/officers", "/api", "/static", "/sw.js", "/manifest-neutral.webmanifest",
@@ -79,6 +80,14 @@ def current() -> Language:
     if not has_request_context():
         return SHIPPED[DEFAULT]
     return SHIPPED[request.environ.get(ENVIRON_KEY, DEFAULT)]
+
+
+def language_label(code: str) -> str:
+    """A report's language for the officers' pages: "Welsh (Cymraeg)"."""
+    lang = SHIPPED.get(code)
+    if lang is None:
+        return code
+    return lang.name if lang.code == DEFAULT else f"{lang.english_name} ({lang.name})"
 
 
 def path_in(code: str, path: str) -> str:
@@ -169,6 +178,7 @@ def init_app(app: Flask) -> None:
     app.wsgi_app = LanguagePrefix(  # type: ignore[method-assign]
         app.wsgi_app, [lang.code for lang in offered(app)])
     app.before_request(first_visit_redirect)
+    app.jinja_env.globals["report_language"] = language_label
 
     @app.after_request
     def links_in_language(response: Response) -> Response:

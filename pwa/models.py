@@ -26,6 +26,9 @@ class Report(db.Model):
     # Safeguarding flags, plain so the dashboard can put these reports first.
     under_18 = db.Column(db.Boolean, nullable=False, default=False)
     in_danger = db.Column(db.Boolean, nullable=False, default=False)
+    # The language the report was written in (a code from pwa/i18n.py, not content): plain,
+    # so officers can arrange an interpreter before opening it.
+    language = db.Column(db.String(8), nullable=False, default="en", server_default="en")
     status = db.Column(db.String(16), nullable=False, default="new", index=True)
     closed_at = db.Column(UTCDateTime)
     # The officer dealing with it (the officers feature, pwa/officers/models.py).

@@ -62,7 +62,7 @@ def csrf_token(client):
 
 
 def post_report(client, app, answers=None, key="auto", images=(), envelope=None,
-                created_at=CREATED_AT, headers=None, sealed_attachments=None):
+                created_at=CREATED_AT, headers=None, sealed_attachments=None, language=None):
     """POST /api/reports as the device does: JSON, or multipart when there are images."""
     answers = full_answers() if answers is None else answers
     if images and "attachments" not in answers:
@@ -77,6 +77,8 @@ def post_report(client, app, answers=None, key="auto", images=(), envelope=None,
         hdrs["Idempotency-Key"] = key
     hdrs.update(headers or {})
     meta = {"created_at": created_at, "report": envelope}
+    if language is not None:
+        meta["language"] = language
     blobs = sealed_attachments if sealed_attachments is not None else [
         seal_bytes(app, img) for img in images]
     if blobs:

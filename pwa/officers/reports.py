@@ -127,6 +127,7 @@ def export(report):
         "closed_at": _iso(report.closed_at),
         "under_18": report.under_18,
         "in_danger": report.in_danger,
+        "language": report.language,
         "answers": open_answers(report),
         "attachments": len(report.attachments),
         "notes": [{"officer": n.officer.email, "at": _iso(n.created_at), "text": text}

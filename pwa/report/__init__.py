@@ -18,7 +18,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..errors import handle_http
-from .. import sealing
+from .. import i18n, sealing
 from ..extensions import db, limiter
 from ..offline_app import register_page, register_worker_script
 from ..site import cached_page
@@ -267,7 +267,9 @@ def _send(progress):
     app = current_app._get_current_object()
     blobs = [sealed_files.read(app, name) for name in progress.files]
     created = progress.created_at.astimezone(datetime.timezone.utc).isoformat()
-    return store.receive(progress.idempotency_key, created, envelope, blobs)
+    # The language of the pages it was written on (the URL's prefix: /cy/report/check).
+    return store.receive(progress.idempotency_key, created, envelope, blobs,
+                         language=i18n.current().code)
 
 
 @bp.get("/sent")

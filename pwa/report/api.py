@@ -109,7 +109,8 @@ def create_report():
     try:
         key = store.parse_key(request.headers.get("Idempotency-Key"))
         meta, blobs = _read_body()
-        receipt = store.receive(key, meta.get("created_at"), meta.get("report"), blobs)
+        receipt = store.receive(key, meta.get("created_at"), meta.get("report"), blobs,
+                                language=meta.get("language"))
     except store.Rejected as err:
         return _no_store(api_error(err.status, err.code, err.message, **err.extra)[0]), \
             err.status

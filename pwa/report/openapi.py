@@ -3,6 +3,7 @@
 tests/test_report_api.py checks that every route under /api/ is here and that the error
 codes the code uses are described.
 """
+from ..i18n import SHIPPED
 from .steps import MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES
 
 ERROR_CODES = {
@@ -76,6 +77,10 @@ _META = {
                                   "..., ...} with the keys of /report/rules.json; with "
                                   "attachments, `attachments: [{name, type, size}]` in the "
                                   "order of the attachment parts."},
+        "language": {"type": "string", "enum": list(SHIPPED),
+                     "description": "The language the report was written in (the page's "
+                                    "language code); English when absent. Stored plain, so "
+                                    "officers can arrange an interpreter."},
     },
 }
 

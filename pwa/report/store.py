@@ -231,9 +231,22 @@ def stored_receipt(key):
     return Receipt(row.reference, _utc(row.received_at), created=False) if row else None
 
 
-def receive(key, created_at, envelope, attachment_blobs=()):
+def check_language(language):
+    """The language the report was written in: a code the app ships (English if absent)."""
+    from ..i18n import DEFAULT, SHIPPED
+
+    if language is None:
+        return DEFAULT
+    if not isinstance(language, str) or language not in SHIPPED:
+        raise Rejected(422, "invalid", "The language must be one of: "
+                       f"{', '.join(SHIPPED)}.", field="language")
+    return language
+
+
+def receive(key, created_at, envelope, attachment_blobs=(), language=None):
     """Check and store one report; returns a Receipt or raises Rejected."""
     key = check_key(key)
+    language = check_language(language)
     created = parse_created_at(created_at)
     keyring = sealing.keyring()
     try:
@@ -263,7 +276,7 @@ def receive(key, created_at, envelope, attachment_blobs=()):
                 key_id=envelope["kid"], sealed=sealing.dumps(envelope), created_at=created,
                 received_at=datetime.datetime.now(datetime.timezone.utc),
                 under_18=answers.get("age_band") in UNDER_18,
-                in_danger=answers.get("in_danger") == "yes")
+                in_danger=answers.get("in_danger") == "yes", language=language)
             for position, (name, blob) in enumerate(zip(stored, attachment_blobs)):
                 kid = sealing.parse_envelope(blob)["kid"]
                 report.attachments.append(Attachment(position=position, key_id=kid,
