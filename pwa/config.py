@@ -52,6 +52,18 @@ class Config:
         "application/json", "application/manifest+json", "image/svg+xml",
     ]
     COMPRESS_MIN_SIZE = 256
+    # Officers (pwa/officers): a session ends after OFFICER_IDLE_MINUTES without activity
+    # and OFFICER_SESSION_HOURS after sign-in whatever happens (a working shift). Sign-in
+    # failures slow down one account from one address (OFFICER_THROTTLE_*: free attempts,
+    # then a delay doubling from BASE seconds to at most MAX), never lock the account for
+    # everyone; each address is also held to OFFICER_SIGNIN_RATE across accounts.
+    OFFICER_IDLE_MINUTES = 15
+    OFFICER_SESSION_HOURS = 10
+    OFFICER_THROTTLE_FREE = 3
+    OFFICER_THROTTLE_BASE_SECONDS = 2
+    OFFICER_THROTTLE_MAX_SECONDS = 15 * 60
+    OFFICER_SIGNIN_RATE = "5 per minute; 20 per hour"
+    OFFICER_POLL_SECONDS = 10
 
     def __init__(self) -> None:
         self.SECRET_KEY = _env("SECRET_KEY")
@@ -86,6 +98,10 @@ class Config:
         self.REPORT_REPLAY_LIMIT = _env("REPORT_REPLAY_LIMIT", "60 per minute")
         # Hours a no-JS report in progress is kept after its last change.
         self.REPORT_PROGRESS_HOURS = int(_env("REPORT_PROGRESS_HOURS", "4"))
+        # Hours an officer's session lasts at most after sign-in, active or not.
+        self.OFFICER_SESSION_HOURS = float(_env("OFFICER_SESSION_HOURS", "10"))
+        # The audit log's chain key (pwa/officers/audit.py); unset, one derived from SECRET_KEY.
+        self.AUDIT_KEY = _env("AUDIT_KEY")
 
     def use_redis(self, url: str | None, prefix: str = "sx:") -> None:
         """Point the page cache and the rate limits at Redis (or, with no URL, at this
