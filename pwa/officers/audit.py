@@ -104,9 +104,18 @@ def verify(key=None):
     """Walk the chain from the first entry. Returns whether it is whole, how many entries
     were checked, and a message naming the first broken link."""
     key = key or chain_key()
-    previous, expected = GENESIS_MAC, 1
     query = db.select(AuditEntry).order_by(AuditEntry.seq, AuditEntry.id)
-    for entry in db.session.scalars(query.execution_options(yield_per=1000)):
+    # Streamed in batches (a server-side cursor on PostgreSQL), closed however it ends.
+    entries = db.session.scalars(query.execution_options(yield_per=1000))
+    try:
+        return _walk(key, entries)
+    finally:
+        entries.close()
+
+
+def _walk(key, entries):
+    previous, expected = GENESIS_MAC, 1
+    for entry in entries:
         if entry.seq != expected:
             what = ("missing" if entry.seq is not None and entry.seq > expected
                     else "out of place")
