@@ -49,7 +49,9 @@ def test_production_forces_https_and_sends_hsts(make_config, monkeypatch, report
     monkeypatch.setenv("SECRET_KEY", "x" * 32)
     monkeypatch.setenv("REPORT_KEY_FILE", str(report_key_file))
     config = ProductionConfig()
-    config.SQLALCHEMY_DATABASE_URI = make_config().SQLALCHEMY_DATABASE_URI
+    base = make_config()  # the test's database, without a pool that would outlive the test
+    config.SQLALCHEMY_DATABASE_URI = base.SQLALCHEMY_DATABASE_URI
+    config.SQLALCHEMY_ENGINE_OPTIONS = base.SQLALCHEMY_ENGINE_OPTIONS
     app = create_app(config)
     client = app.test_client()
     plain = client.get("/")

@@ -86,7 +86,7 @@ def test_every_page_naming_a_service_shows_its_numbers_and_hours(app, client):
     """The numbers, text numbers, chat links and opening hours come from the force file and
     render wherever a page names the service, and every reachable one (call, text or chat)
     is listed beside the phone lines on the pages that carry them."""
-    force = app.extensions["force"]
+    force = site.force(app)
     named = 0
     for slug in advice_slugs(app):
         source = (Path(app.config["ADVICE_DIR"]) / f"{slug}.md").read_text()

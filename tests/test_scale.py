@@ -104,7 +104,9 @@ def test_health_checks_answer_plain_http_in_production(make_config, monkeypatch,
     monkeypatch.setenv("SECRET_KEY", "s" * 32)
     monkeypatch.setenv("REPORT_KEY_FILE", str(report_key_file))
     config = ProductionConfig()
-    config.SQLALCHEMY_DATABASE_URI = make_config().SQLALCHEMY_DATABASE_URI
+    base = make_config()  # the test's database, without a pool that would outlive the test
+    config.SQLALCHEMY_DATABASE_URI = base.SQLALCHEMY_DATABASE_URI
+    config.SQLALCHEMY_ENGINE_OPTIONS = base.SQLALCHEMY_ENGINE_OPTIONS
     client = create_app(config).test_client()
     assert client.get("/").status_code == 302
     assert client.get("/healthz").status_code == 200

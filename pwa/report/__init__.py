@@ -237,7 +237,7 @@ def sent():
                            handoff=session.pop(SENT_HELP_KEY, []), nojs=True)
 
 
-def handoff(answers):
+def handoff(answers: dict) -> list[str]:
     """The next steps the "sent" page offers: under 18 → image removal; paid → the bank."""
     return [name for name, holds in (("under-18", steps.is_under_18(answers)),
                                       ("paid", answers.get("paid") == "yes")) if holds]
