@@ -302,7 +302,7 @@ def change_password():
             login_user(officer)  # the session now carries the new login id
             flash("Your password has been changed. Other sessions have been signed out.")
             return redirect(url_for("officers.dashboard"))
-        db.session.commit()  # a used code stays used
+        # (The record commits, so a code used here stays used.)
         audit.record("password_change_failed", officer=officer,
                      detail="wrong current password or code")
         failed = True
