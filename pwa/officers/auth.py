@@ -26,7 +26,6 @@ from .. import clock
 from ..extensions import db
 from ..site import force
 from .models import Officer, SignInThrottle
-from .passwords import MIN_LENGTH as MIN_PASSWORD_LENGTH  # noqa: F401  (used by the CLI)
 
 hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 # A throttle row is forgotten this long after its last failure.

@@ -1,4 +1,4 @@
-"""`flask --app pwa officers create|disable|reset-2fa|reset-password` and `reports rotate-keys|purge-expired`.
+"""`flask --app pwa officers create|disable|reset-2fa|reset-password` and `audit verify`.
 
 Passwords are read from standard input (hidden when typed at a terminal), never taken as an
 argument: arguments end up in shell history and the process list."""
@@ -9,11 +9,10 @@ import segno
 from flask.cli import AppGroup
 
 from ..extensions import db
-from . import audit, auth, passwords, reports
+from . import audit, auth, passwords
 from .models import ROLES
 
 officers = AppGroup("officers", help="Officers' accounts.")
-reports_cli = AppGroup("reports", help="Stored reports: key rotation and retention.")
 audit_cli = AppGroup("audit", help="The officers' audit log.")
 
 
@@ -108,23 +107,6 @@ def reset_password(email, extra):
     click.echo(f"New password set for {officer.email}; its sessions have ended.")
 
 
-@reports_cli.command("rotate-keys")
-def rotate_keys():
-    """Re-seal every report, note and attachment under the current REPORT_KEY_FILE key
-    (older keys in REPORT_OLD_KEY_FILES open them)."""
-    counts = reports.rotate_keys()
-    audit.record("rotate_keys", detail=_counts(counts))
-    click.echo(f"Re-sealed {_counts(counts)}.")
-
-
-@reports_cli.command("purge-expired")
-def purge_expired():
-    """Delete reports closed more than REPORT_RETENTION_DAYS days ago, with their files."""
-    counts = reports.purge_expired()
-    audit.record("purge_expired", detail=_counts(counts))
-    click.echo(f"Deleted {_counts(counts)}.")
-
-
 @audit_cli.command("verify")
 def verify():
     """Check every link of the audit log's chain; exit 1 at the first broken one."""
@@ -135,11 +117,6 @@ def verify():
     click.echo(result.message)
 
 
-def _counts(counts):
-    return ", ".join(f"{n} {what}" for what, n in counts.items())
-
-
 def init_app(app):
     app.cli.add_command(officers)
-    app.cli.add_command(reports_cli)
     app.cli.add_command(audit_cli)
