@@ -4,21 +4,26 @@ The report feature owns the schema and validation (pwa/report/steps.py); this mo
 other features (the officers' dashboard, exports, the form's "Check your answers") turn
 answers into (question, answer) pairs for people to read, with the form's own labels.
 """
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .report.steps import Field
 
 
-def describe(answers):
+def describe(answers: dict[str, Any] | None) -> list[tuple[str, str]]:
     """Return [(question, answer text)] for display, in the form's order. Keys the form does
     not know (a newer device, say) follow, humanised, so nothing sent is hidden."""
     return [(question, text) for _, question, text in describe_by_step(answers)]
 
 
-def describe_by_step(answers):
+def describe_by_step(answers: dict[str, Any] | None) -> list[tuple[str | None, str, str]]:
     """Return [(step id, question, answer text)] in the form's order; the step id is None for
     keys the form does not know."""
     from .report.steps import STEPS, _condition_holds
 
     answers = answers or {}
-    rows, known = [], {"v"}
+    rows: list[tuple[str | None, str, str]] = []
+    known = {"v"}
     for step in STEPS:
         for field in step.fields:
             known.add(field.name)
@@ -51,12 +56,12 @@ def describe_by_step(answers):
     return rows
 
 
-def _question(field):
+def _question(field: "Field") -> str:
     # "(optional)" helps while filling in; it is noise when reading the answers.
     return field.label.replace(" (optional)", "")
 
 
-def _text(value):
+def _text(value: object) -> str:
     if isinstance(value, dict):
         return "; ".join(f"{k.replace('_', ' ')}: {_text(v)}" for k, v in value.items() if v)
     if value is True:

@@ -14,8 +14,10 @@ import base64
 import hashlib
 import json
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
@@ -24,28 +26,34 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 ALG = "RSA-OAEP-256+A256GCM"
 OAEP = padding.OAEP(mgf=padding.MGF1(hashes.SHA256()), algorithm=hashes.SHA256(), label=None)
 
+if TYPE_CHECKING:
+    from flask import Flask
+
+# {"v", "kid", "alg", "key", "iv", "ct"}: see above.
+Envelope = dict[str, Any]
+
 
 class SealError(ValueError):
     """An envelope is malformed, names an unknown key, or does not open."""
 
 
-def _b64(data):
+def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
-def _unb64(text, what):
+def _unb64(text: str, what: str) -> bytes:
     try:
         return base64.b64decode(text, validate=True)
     except (ValueError, TypeError):
         raise SealError(f"envelope field '{what}' is not base64") from None
 
 
-def public_der(public_key):
+def public_der(public_key: rsa.RSAPublicKey) -> bytes:
     return public_key.public_bytes(
         serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
 
 
-def key_id(public_key):
+def key_id(public_key: rsa.RSAPublicKey) -> str:
     return hashlib.sha256(public_der(public_key)).hexdigest()[:16]
 
 
@@ -54,17 +62,17 @@ class Keyring:
     """The current private key (sealing and opening) and older ones (opening only)."""
 
     current: rsa.RSAPrivateKey
-    older: tuple = ()
+    older: tuple[rsa.RSAPrivateKey, ...] = ()
 
     @property
-    def current_id(self):
+    def current_id(self) -> str:
         return key_id(self.current.public_key())
 
-    def public_jwk(self):
+    def public_jwk(self) -> dict[str, Any]:
         """The current public key as a JWK, for WebCrypto's importKey on the device."""
         numbers = self.current.public_key().public_numbers()
 
-        def b64url(n):
+        def b64url(n: int) -> str:
             raw = n.to_bytes((n.bit_length() + 7) // 8, "big")
             return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
@@ -72,14 +80,14 @@ class Keyring:
                 "key_ops": ["wrapKey", "encrypt"], "kid": self.current_id,
                 "n": b64url(numbers.n), "e": b64url(numbers.e)}
 
-    def private_for(self, kid):
+    def private_for(self, kid: str) -> rsa.RSAPrivateKey:
         for key in (self.current, *self.older):
             if key_id(key.public_key()) == kid:
                 return key
         raise SealError(f"no private key with id {kid}")
 
 
-def seal(plaintext, public_key):
+def seal(plaintext: bytes, public_key: rsa.RSAPublicKey) -> Envelope:
     """Seal bytes to a public key; returns the envelope as a dict."""
     content_key = AESGCM.generate_key(bit_length=256)
     iv = os.urandom(12)
@@ -91,7 +99,7 @@ def seal(plaintext, public_key):
     }
 
 
-def parse_envelope(data):
+def parse_envelope(data: object) -> Envelope:
     """Accept an envelope as a dict, JSON text or bytes; check its shape."""
     if isinstance(data, (bytes, str)):
         try:
@@ -106,7 +114,7 @@ def parse_envelope(data):
     return data
 
 
-def unseal(envelope, keyring):
+def unseal(envelope: Envelope | str | bytes, keyring: Keyring) -> bytes:
     """Open an envelope in memory; raises SealError if it does not open."""
     env = parse_envelope(envelope)
     private = keyring.private_for(env["kid"])
@@ -120,27 +128,27 @@ def unseal(envelope, keyring):
         raise SealError("envelope does not open with its key") from None
 
 
-def dumps(envelope):
+def dumps(envelope: Envelope) -> bytes:
     """The stored form of an envelope: compact JSON bytes."""
     return json.dumps(envelope, separators=(",", ":"), sort_keys=True).encode()
 
 
-def reseal(envelope, keyring):
+def reseal(envelope: Envelope | str | bytes, keyring: Keyring) -> Envelope:
     """Open with whichever key sealed it, seal again under the current key."""
     return seal(unseal(envelope, keyring), keyring.current.public_key())
 
 
-def generate_private_key():
+def generate_private_key() -> rsa.RSAPrivateKey:
     return rsa.generate_private_key(public_exponent=65537, key_size=3072)
 
 
-def private_pem(private_key):
+def private_pem(private_key: rsa.RSAPrivateKey) -> bytes:
     return private_key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption())
 
 
-def load_private_pem(data, where):
+def load_private_pem(data: bytes, where: str) -> rsa.RSAPrivateKey:
     try:
         key = serialization.load_pem_private_key(data, password=None)
     except (ValueError, TypeError):
@@ -150,7 +158,8 @@ def load_private_pem(data, where):
     return key
 
 
-def write_private_key(path, private_key=None):
+def write_private_key(path: str | Path,
+                      private_key: rsa.RSAPrivateKey | None = None) -> rsa.RSAPrivateKey:
     """Write a new private key file readable only by its owner; returns the key."""
     private_key = private_key or generate_private_key()
     path = Path(path)
@@ -161,17 +170,18 @@ def write_private_key(path, private_key=None):
     return private_key
 
 
-def load_keyring(current_path, older_paths=()):
-    def read(path):
+def load_keyring(current_path: str | Path,
+                 older_paths: Iterable[str | Path] = ()) -> Keyring:
+    def read(path: str | Path) -> rsa.RSAPrivateKey:
         try:
-            return load_private_pem(Path(path).read_bytes(), path)
+            return load_private_pem(Path(path).read_bytes(), str(path))
         except FileNotFoundError:
             raise SealError(f"report key file not found: {path}") from None
 
     return Keyring(current=read(current_path), older=tuple(read(p) for p in older_paths))
 
 
-def init_app(app):
+def init_app(app: "Flask") -> None:
     """Load the keyring named by the configuration. Development makes its own key on first
     run; production refuses to start without one, because reports could not be sealed."""
     from .config import StartupError
@@ -191,7 +201,7 @@ def init_app(app):
     app.extensions["keyring"] = keyring
 
 
-def keyring(app=None):
+def keyring(app: "Flask | None" = None) -> Keyring:
     """The report keys (the current app's by default)."""
     from flask import current_app
 
