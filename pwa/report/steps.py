@@ -2,7 +2,7 @@
 
 Everything else follows from these definitions: the step templates render them, the device
 validates with `rules()` (served as /report/rules.json), the server validates with
-`validate_step()` / `validate()`, and pwa/answers.py labels stored answers with them.
+`validate_step()` / `validate()`, and pwa/report/readable.py labels stored answers with them.
 
 Answers are a flat dict keyed by field name (`{"v": 1, "in_danger": "yes", ...}`); the
 repeated contacts are a list of {kind, value}; attachments a list of {name, type, size}.
@@ -47,7 +47,6 @@ class Field:
     max_items: int | None = None
     # The page heading is this field's legend/label (single-question steps, GOV.UK style).
     is_heading: bool = False
-    autocomplete: str | None = None
 
     def choice_label(self, value):
         return dict(self.choices).get(value, value)
@@ -192,14 +191,13 @@ STEPS = (
               hint="An officer may want to talk to you about what happened.",
               messages=_msgs(required="Select how we can contact you",
                              invalid="Select one of the options")),
-        Field("name", "text", "Your name", max_length=100, autocomplete="name",
+        Field("name", "text", "Your name", max_length=100,
               required_if={"field": "contact_method", "equals": ["phone", "email"]},
               shown_if={"field": "contact_method", "equals": ["phone", "email"]},
               hint="If you want us to contact you.",
               messages=_msgs(required="Enter your name",
                              too_long="Your name must be 100 characters or fewer")),
         Field("phone", "tel", "Phone number", max_length=20, pattern=PHONE_PATTERN,
-              autocomplete="tel",
               required_if={"field": "contact_method", "equals": "phone"},
               shown_if={"field": "contact_method", "equals": "phone"},
               hint="If you chose phone. For example, 07700 900 982.",
@@ -207,7 +205,6 @@ STEPS = (
                              too_long="Enter a phone number, like 07700 900 982",
                              pattern="Enter a phone number, like 07700 900 982")),
         Field("email", "email", "Email address", max_length=254, pattern=EMAIL_PATTERN,
-              autocomplete="email",
               required_if={"field": "contact_method", "equals": "email"},
               shown_if={"field": "contact_method", "equals": "email"},
               hint="If you chose email.",
@@ -292,7 +289,7 @@ class FieldError:
                 "message": self.message}
 
 
-def _condition_holds(cond, answers):
+def condition_holds(cond, answers):
     if not cond:
         return True
     value = answers.get(cond["field"])
@@ -310,7 +307,7 @@ def _blank(value):
 
 def _check_field(f, value, answers, step_id, name):
     msg = f.messages
-    required = f.required or (f.required_if and _condition_holds(f.required_if, answers))
+    required = f.required or (f.required_if and condition_holds(f.required_if, answers))
     if f.type in ("list", "files"):
         return []  # checked by their own functions
     if _blank(value):
@@ -439,7 +436,7 @@ def clean(answers):
     for s in STEPS:
         for f in s.fields:
             value = answers.get(f.name)
-            if f.shown_if and not _condition_holds(f.shown_if, answers):
+            if f.shown_if and not condition_holds(f.shown_if, answers):
                 continue
             if isinstance(value, str):
                 value = value.strip()

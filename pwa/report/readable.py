@@ -1,13 +1,13 @@
-"""A report's answers: the plaintext that is sealed on the device.
+"""A report's answers made readable: the plaintext that is sealed on the device, as
+questions and answers.
 
 The report feature owns the schema and validation (pwa/report/steps.py); this module is how
-other features (the officers' dashboard, exports, the form's "Check your answers") turn
+other code (the officers' dashboard, exports, the form's "Check your answers") turn
 answers into (question, answer) pairs for people to read, with the form's own labels.
 """
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from .report.steps import Field
+from .steps import STEPS, Field, condition_holds
 
 
 def describe(answers: dict[str, Any] | None) -> list[tuple[str, str]]:
@@ -19,8 +19,6 @@ def describe(answers: dict[str, Any] | None) -> list[tuple[str, str]]:
 def describe_by_step(answers: dict[str, Any] | None) -> list[tuple[str | None, str, str]]:
     """Return [(step id, question, answer text)] in the form's order; the step id is None for
     keys the form does not know."""
-    from .report.steps import STEPS, _condition_holds
-
     answers = answers or {}
     rows: list[tuple[str | None, str, str]] = []
     known = {"v"}
@@ -28,7 +26,7 @@ def describe_by_step(answers: dict[str, Any] | None) -> list[tuple[str | None, s
         for field in step.fields:
             known.add(field.name)
             value = answers.get(field.name)
-            if field.shown_if and not _condition_holds(field.shown_if, answers):
+            if field.shown_if and not condition_holds(field.shown_if, answers):
                 continue
             if field.type == "list":
                 kinds = dict(field.item_fields[0].choices)
@@ -56,7 +54,7 @@ def describe_by_step(answers: dict[str, Any] | None) -> list[tuple[str | None, s
     return rows
 
 
-def _question(field: "Field") -> str:
+def _question(field: Field) -> str:
     # "(optional)" helps while filling in; it is noise when reading the answers.
     return field.label.replace(" (optional)", "")
 
