@@ -11,13 +11,12 @@ import uuid
 
 from flask import current_app, session
 
-from .. import sealing
+from .. import clock, sealing
 from ..extensions import db
-from ..models import FormProgress, utcnow
+from ..models import FormProgress
 from . import sealed_files
 
 SESSION_KEY = "report_progress"
-DEFAULT_HOURS = 4
 
 
 class Progress:
@@ -34,13 +33,11 @@ class Progress:
 
     @property
     def created_at(self):
-        when = self.row.created_at
-        return when if when.tzinfo else when.replace(tzinfo=datetime.timezone.utc)
+        return self.row.created_at
 
 
 def _ttl():
-    return datetime.timedelta(hours=current_app.config.get("REPORT_PROGRESS_HOURS",
-                                                           DEFAULT_HOURS))
+    return datetime.timedelta(hours=current_app.config["REPORT_PROGRESS_HOURS"])
 
 
 def _seal(answers):
@@ -55,9 +52,7 @@ def load():
     row = db.session.get(FormProgress, pid)
     if row is None:
         return None
-    updated = row.updated_at if row.updated_at.tzinfo else row.updated_at.replace(
-        tzinfo=datetime.timezone.utc)
-    if updated < utcnow() - _ttl():
+    if row.updated_at < clock.now() - _ttl():
         discard(row)
         return None
     answers = json.loads(sealing.unseal(row.sealed, sealing.keyring()))
@@ -77,7 +72,7 @@ def save(progress, answers, file_names=None):
     row.sealed = _seal(answers)
     if file_names is not None:
         row.files = list(file_names)
-    row.updated_at = utcnow()
+    row.updated_at = clock.now()
     db.session.commit()
     return Progress(row, answers)
 
@@ -102,7 +97,7 @@ def discard(row=None):
 
 def cleanup_expired(now=None):
     """Delete progress nobody has touched for REPORT_PROGRESS_HOURS; returns how many."""
-    cutoff = (now or utcnow()) - _ttl()
+    cutoff = (now or clock.now()) - _ttl()
     rows = db.session.execute(
         db.select(FormProgress).where(FormProgress.updated_at < cutoff)).scalars().all()
     app = current_app._get_current_object()

@@ -25,7 +25,7 @@ from flask import current_app
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from .. import sealing
+from .. import clock, sealing
 from ..extensions import db
 from ..models import Attachment, Report
 from . import attachments, sealed_files
@@ -52,15 +52,8 @@ class Receipt:
     created: bool  # False for a replay of a report already stored
 
     def as_dict(self):
-        return {"reference": self.reference, "received_at": _utc(self.received_at)
+        return {"reference": self.reference, "received_at": self.received_at
                 .isoformat(timespec="seconds").replace("+00:00", "Z")}
-
-
-def _utc(when):
-    # SQLite hands back naive datetimes; they were stored in UTC.
-    if when.tzinfo is None:
-        return when.replace(tzinfo=datetime.timezone.utc)
-    return when.astimezone(datetime.timezone.utc)
 
 
 def new_reference():
@@ -193,7 +186,7 @@ def _existing(key, fp):
         raise Rejected(422, "idempotency_conflict",
                        "This Idempotency-Key was already used for a different report. "
                        "Make a new key for a new report.")
-    return Receipt(row.reference, _utc(row.received_at), created=False)
+    return Receipt(row.reference, row.received_at, created=False)
 
 
 def receive(key, created_at, envelope, attachment_blobs=()):
@@ -223,7 +216,7 @@ def receive(key, created_at, envelope, attachment_blobs=()):
             report = Report(
                 reference=new_reference(), idempotency_key=key, fingerprint=fp,
                 key_id=envelope["kid"], sealed=sealing.dumps(envelope), created_at=created,
-                received_at=datetime.datetime.now(datetime.timezone.utc),
+                received_at=clock.now(),
                 under_18=answers.get("age_band") in UNDER_18,
                 in_danger=answers.get("in_danger") == "yes")
             for position, (name, blob) in enumerate(zip(stored, attachment_blobs)):
