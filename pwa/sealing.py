@@ -14,10 +14,8 @@ import base64
 import hashlib
 import json
 import os
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
@@ -26,34 +24,28 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 ALG = "RSA-OAEP-256+A256GCM"
 OAEP = padding.OAEP(mgf=padding.MGF1(hashes.SHA256()), algorithm=hashes.SHA256(), label=None)
 
-if TYPE_CHECKING:
-    from flask import Flask
-
-# {"v", "kid", "alg", "key", "iv", "ct"}: see above.
-Envelope = dict[str, Any]
-
 
 class SealError(ValueError):
     """An envelope is malformed, names an unknown key, or does not open."""
 
 
-def _b64(data: bytes) -> str:
+def _b64(data):
     return base64.b64encode(data).decode("ascii")
 
 
-def _unb64(text: str, what: str) -> bytes:
+def _unb64(text, what):
     try:
         return base64.b64decode(text, validate=True)
     except (ValueError, TypeError):
         raise SealError(f"envelope field '{what}' is not base64") from None
 
 
-def public_der(public_key: rsa.RSAPublicKey) -> bytes:
+def public_der(public_key):
     return public_key.public_bytes(
         serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
 
 
-def key_id(public_key: rsa.RSAPublicKey) -> str:
+def key_id(public_key):
     return hashlib.sha256(public_der(public_key)).hexdigest()[:16]
 
 
@@ -62,17 +54,17 @@ class Keyring:
     """The current private key (sealing and opening) and older ones (opening only)."""
 
     current: rsa.RSAPrivateKey
-    older: tuple[rsa.RSAPrivateKey, ...] = ()
+    older: tuple = ()
 
     @property
-    def current_id(self) -> str:
+    def current_id(self):
         return key_id(self.current.public_key())
 
-    def public_jwk(self) -> dict[str, Any]:
+    def public_jwk(self):
         """The current public key as a JWK, for WebCrypto's importKey on the device."""
         numbers = self.current.public_key().public_numbers()
 
-        def b64url(n: int) -> str:
+        def b64url(n):
             raw = n.to_bytes((n.bit_length() + 7) // 8, "big")
             return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
@@ -80,14 +72,14 @@ class Keyring:
                 "key_ops": ["wrapKey", "encrypt"], "kid": self.current_id,
                 "n": b64url(numbers.n), "e": b64url(numbers.e)}
 
-    def private_for(self, kid: str) -> rsa.RSAPrivateKey:
+    def private_for(self, kid):
         for key in (self.current, *self.older):
             if key_id(key.public_key()) == kid:
                 return key
         raise SealError(f"no private key with id {kid}")
 
 
-def seal(plaintext: bytes, public_key: rsa.RSAPublicKey) -> Envelope:
+def seal(plaintext, public_key):
     """Seal bytes to a public key; returns the envelope as a dict."""
     content_key = AESGCM.generate_key(bit_length=256)
     iv = os.urandom(12)
@@ -99,7 +91,7 @@ def seal(plaintext: bytes, public_key: rsa.RSAPublicKey) -> Envelope:
     }
 
 
-def parse_envelope(data: object) -> Envelope:
+def parse_envelope(data):
     """Accept an envelope as a dict, JSON text or bytes; check its shape."""
     if isinstance(data, (bytes, str)):
         try:
@@ -114,7 +106,7 @@ def parse_envelope(data: object) -> Envelope:
     return data
 
 
-def unseal(envelope: Envelope | str | bytes, keyring: Keyring) -> bytes:
+def unseal(envelope, keyring):
     """Open an envelope in memory; raises SealError if it does not open."""
     env = parse_envelope(envelope)
     private = keyring.private_for(env["kid"])
@@ -128,34 +120,34 @@ def unseal(envelope: Envelope | str | bytes, keyring: Keyring) -> bytes:
         raise SealError("envelope does not open with its key") from None
 
 
-def dumps(envelope: Envelope) -> bytes:
+def dumps(envelope):
     """The stored form of an envelope: compact JSON bytes."""
     return json.dumps(envelope, separators=(",", ":"), sort_keys=True).encode()
 
 
-def seal_to_current(plaintext: bytes, ring: Keyring | None = None) -> bytes:
+def seal_to_current(plaintext, ring=None):
     """Seal bytes to the current report key (of `ring`, or the app's); returns the stored
     form, compact JSON bytes."""
     ring = ring or keyring()
     return dumps(seal(plaintext, ring.current.public_key()))
 
 
-def reseal(envelope: Envelope | str | bytes, keyring: Keyring) -> Envelope:
+def reseal(envelope, keyring):
     """Open with whichever key sealed it, seal again under the current key."""
     return seal(unseal(envelope, keyring), keyring.current.public_key())
 
 
-def generate_private_key() -> rsa.RSAPrivateKey:
+def generate_private_key():
     return rsa.generate_private_key(public_exponent=65537, key_size=3072)
 
 
-def private_pem(private_key: rsa.RSAPrivateKey) -> bytes:
+def private_pem(private_key):
     return private_key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption())
 
 
-def load_private_pem(data: bytes, where: str) -> rsa.RSAPrivateKey:
+def load_private_pem(data, where):
     try:
         key = serialization.load_pem_private_key(data, password=None)
     except (ValueError, TypeError):
@@ -165,8 +157,7 @@ def load_private_pem(data: bytes, where: str) -> rsa.RSAPrivateKey:
     return key
 
 
-def write_private_key(path: str | Path,
-                      private_key: rsa.RSAPrivateKey | None = None) -> rsa.RSAPrivateKey:
+def write_private_key(path, private_key=None):
     """Write a new private key file readable only by its owner; returns the key."""
     private_key = private_key or generate_private_key()
     path = Path(path)
@@ -177,18 +168,17 @@ def write_private_key(path: str | Path,
     return private_key
 
 
-def load_keyring(current_path: str | Path,
-                 older_paths: Iterable[str | Path] = ()) -> Keyring:
-    def read(path: str | Path) -> rsa.RSAPrivateKey:
+def load_keyring(current_path, older_paths=()):
+    def read(path):
         try:
-            return load_private_pem(Path(path).read_bytes(), str(path))
+            return load_private_pem(Path(path).read_bytes(), path)
         except FileNotFoundError:
             raise SealError(f"report key file not found: {path}") from None
 
     return Keyring(current=read(current_path), older=tuple(read(p) for p in older_paths))
 
 
-def init_app(app: "Flask") -> None:
+def init_app(app):
     """Load the keyring named by the configuration. Development makes its own key on first
     run; production refuses to start without one, because reports could not be sealed."""
     from .config import StartupError
@@ -208,7 +198,7 @@ def init_app(app: "Flask") -> None:
     app.extensions["keyring"] = keyring
 
 
-def keyring(app: "Flask | None" = None) -> Keyring:
+def keyring(app=None):
     """The report keys (the current app's by default)."""
     from flask import current_app
 

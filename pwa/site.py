@@ -3,48 +3,41 @@
 Loaded once in create_app() and kept on the app; the templates see them as globals.
 """
 import hashlib
-from collections.abc import Callable
 from pathlib import Path
-from typing import ParamSpec, TypeVar
 
-from flask import Flask, current_app, render_template, request
+from flask import current_app, render_template, request
 from markupsafe import Markup
 
 from . import assets, content, force as force_file
-from .content import AdvicePage
-from .force import Force
-
-P = ParamSpec("P")
-R = TypeVar("R")
 
 
-def force(app: Flask | None = None) -> Force:
+def force(app=None):
     """The force file, loaded (the current app's by default)."""
     return (app or current_app).extensions["force"]
 
 
-def advice_pages(app: Flask | None = None) -> dict[str, AdvicePage]:
+def advice_pages(app=None):
     """{slug: AdvicePage}, in order (the current app's by default)."""
     return (app or current_app).extensions["advice"]
 
 
-def content_version() -> str:
+def content_version():
     """A hash of everything a cached page is made from. It keys the page cache (so a shared
     Redis cache never serves pages from an older force file) and versions the precache."""
     return current_app.config["CONTENT_VERSION"]
 
 
-def init_app(app: Flask) -> None:
+def init_app(app):
     the_force = force_file.load(app.config["FORCE_FILE"])
     app.extensions["force"] = the_force
     env = app.jinja_env
     env.globals["force"] = the_force
 
-    def number(key: str) -> Markup:
+    def number(key):
         num = the_force.numbers[key]
         return Markup(render_template("partials/number.html", number=num))
 
-    def service(service_id: str) -> Markup:
+    def service(service_id):
         try:
             svc = the_force.service(service_id)
         except KeyError:
@@ -65,13 +58,12 @@ def init_app(app: Flask) -> None:
         digest.update(page.digest.encode())
     for name, value in sorted(assets.static_files(app).hashes.items()):
         digest.update(f"{name}:{value}".encode())
-    assert app.template_folder is not None  # create_app names it
     for path in sorted(Path(app.template_folder).rglob("*.html")):
         digest.update(path.read_bytes())
     app.config["CONTENT_VERSION"] = digest.hexdigest()[:12]
 
 
-def cached_page(view: Callable[P, R]) -> Callable[P, R]:
+def cached_page(view):
     """Cache a whole rendered page by path and content version. Only for pages that hold
     nothing per-session or per-request (no CSRF token, no user), which the CSP makes easy:
     there is no nonce to go stale."""

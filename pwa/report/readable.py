@@ -5,23 +5,20 @@ The report feature owns the schema and validation (pwa/report/steps.py); this mo
 other code (the officers' dashboard, exports, the form's "Check your answers") turn
 answers into (question, answer) pairs for people to read, with the form's own labels.
 """
-from typing import Any
-
-from .steps import STEPS, Field, condition_holds
+from .steps import STEPS, condition_holds
 
 
-def describe(answers: dict[str, Any] | None) -> list[tuple[str, str]]:
+def describe(answers):
     """Return [(question, answer text)] for display, in the form's order. Keys the form does
     not know (a newer device, say) follow, humanised, so nothing sent is hidden."""
     return [(question, text) for _, question, text in describe_by_step(answers)]
 
 
-def describe_by_step(answers: dict[str, Any] | None) -> list[tuple[str | None, str, str]]:
+def describe_by_step(answers):
     """Return [(step id, question, answer text)] in the form's order; the step id is None for
     keys the form does not know."""
     answers = answers or {}
-    rows: list[tuple[str | None, str, str]] = []
-    known = {"v"}
+    rows, known = [], {"v"}
     for step in STEPS:
         for field in step.fields:
             known.add(field.name)
@@ -54,12 +51,12 @@ def describe_by_step(answers: dict[str, Any] | None) -> list[tuple[str | None, s
     return rows
 
 
-def _question(field: Field) -> str:
+def _question(field):
     # "(optional)" helps while filling in; it is noise when reading the answers.
     return field.label.replace(" (optional)", "")
 
 
-def _text(value: object) -> str:
+def _text(value):
     if isinstance(value, dict):
         return "; ".join(f"{k.replace('_', ' ')}: {_text(v)}" for k, v in value.items() if v)
     if value is True:
