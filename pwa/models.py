@@ -4,7 +4,8 @@ Plain columns hold only what officers need to find and triage a report without o
 the reference, times, status and the two safeguarding flags. No IP address, user agent or
 other detail of the device is stored anywhere.
 """
-from .clock import UTCDateTime, now
+from .clock import UTCDateTime
+from .clock import now as utcnow
 from .extensions import db
 
 
@@ -21,7 +22,7 @@ class Report(db.Model):
     key_id = db.Column(db.String(32), nullable=False)  # the key that opens `sealed`
     sealed = db.Column(db.LargeBinary, nullable=False)  # the envelope, as sent by the device
     created_at = db.Column(UTCDateTime, nullable=False)  # made on the device
-    received_at = db.Column(UTCDateTime, nullable=False, default=now)
+    received_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
     # Safeguarding flags, plain so the dashboard can put these reports first.
     under_18 = db.Column(db.Boolean, nullable=False, default=False)
     in_danger = db.Column(db.Boolean, nullable=False, default=False)
@@ -68,6 +69,6 @@ class FormProgress(db.Model):
     idempotency_key = db.Column(db.String(64), nullable=False)
     sealed = db.Column(db.LargeBinary, nullable=False)  # the answers so far, sealed
     files = db.Column(db.JSON, nullable=False, default=list)  # sealed uploads, in order
-    created_at = db.Column(UTCDateTime, nullable=False, default=now)
-    updated_at = db.Column(UTCDateTime, nullable=False, default=now,
+    created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+    updated_at = db.Column(UTCDateTime, nullable=False, default=utcnow,
                            index=True)

@@ -25,7 +25,7 @@ from flask import current_app
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from .. import clock, sealing
+from .. import sealing
 from ..extensions import db
 from ..models import Attachment, Report
 from . import attachments, sealed_files
@@ -216,7 +216,7 @@ def receive(key, created_at, envelope, attachment_blobs=()):
             report = Report(
                 reference=new_reference(), idempotency_key=key, fingerprint=fp,
                 key_id=envelope["kid"], sealed=sealing.dumps(envelope), created_at=created,
-                received_at=clock.now(),
+                received_at=datetime.datetime.now(datetime.timezone.utc),
                 under_18=answers.get("age_band") in UNDER_18,
                 in_danger=answers.get("in_danger") == "yes")
             for position, (name, blob) in enumerate(zip(stored, attachment_blobs)):
