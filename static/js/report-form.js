@@ -421,7 +421,11 @@ async function start(form) {
       for (const file of state.files) attachments.push(await sxSeal.seal(file, key));
       state.sending = true;
       await sxOutbox.enqueue({ id: state.key, created_at: new Date().toISOString(), report, attachments });
-      form.reset(); // the answers are sealed in the outbox; none stay in the page's fields
+      // The answers are sealed in the outbox: typed text leaves the page's fields (the choices
+      // stay until "Start a new report": report-handoff.js reads them for the next steps).
+      for (const control of form.querySelectorAll('textarea, input[type="text"], input[type="email"], input[type="tel"]')) {
+        control.value = '';
+      }
       show('sent');
       renderStatus();
     } catch (err) {
