@@ -1,9 +1,11 @@
 /* The report outbox: sealed reports waiting on this device until the server acknowledges them.
  *
- * A classic script with no import/export, so pages can `import './outbox-core.js'` for its side
- * effect and the service worker can importScripts() it. It defines globalThis.sxOutbox.
- * Pages load it with <script defer src="…?v=hash"> (base.html) and it starts itself there;
- * the service worker answers only versioned static URLs offline, so no module imports it.
+ * A classic script (no import/export), because the service worker loads it with importScripts
+ * (pwa/offline_app register_worker_script) and a classic worker cannot import modules. It
+ * defines globalThis.sxOutbox. Pages run it with <script defer src="…?v=hash"> (base.html),
+ * before any module script, and it starts its page triggers there; page modules reach it
+ * through static/js/report/outbox.js. Its parts: the store (IndexedDB), notifications to
+ * pages and the worker, the triggers, delivery, the public face, the encrypted drafts.
  *
  * IndexedDB `sx-outbox`: `outbox` (sealed envelopes only, keyed by the report's idempotency
  * key), `sent` (reference and date only), `drafts` (answers in progress, only with consent,
@@ -16,7 +18,8 @@
  * ciphertext that lingers in the log can no longer be opened by the page.
  *
  * Delivery rules: a fresh CSRF token before each attempt (never stored); retry on network
- * errors, 5xx, 429 and 409 with capped exponential back-off (Retry-After honoured); a final 4xx
+ * errors, 5xx, 429, 409, 408 and 403 (a CSRF failure is first retried at once with a new
+ * token) with capped exponential back-off (Retry-After honoured); any other 4xx
  * marks the entry for the person's attention; an entry is deleted only after a 200/201. A Web
  * Lock per entry keeps two tabs, or a page and the worker, from sending the same one at once
  * (and the server's idempotency key makes a lost response harmless). Triggers: Background Sync
@@ -179,8 +182,6 @@
     return response.json().catch(function () { return {}; });
   }
 
-  // One attempt: resolves with {outcome: 'sent'|'retry'|'final', ...}. Network errors are
-  // 'retry' with no server-given delay.
   function fetchWithTimeout(url, options) {
     if (typeof AbortController === 'undefined') return fetch(url, options);
     var controller = new AbortController();
@@ -190,6 +191,8 @@
     return fetch(url, options);
   }
 
+  // One attempt: resolves with {outcome: 'sent'|'retry'|'final', ...}. Network errors are
+  // 'retry' with no server-given delay.
   function attempt(entry, csrfRetries) {
     return freshToken().then(function (token) {
       var req = requestBody(entry);
