@@ -125,6 +125,13 @@ def dumps(envelope):
     return json.dumps(envelope, separators=(",", ":"), sort_keys=True).encode()
 
 
+def seal_to_current(plaintext, ring=None):
+    """Seal bytes to the current report key (of `ring`, or the app's); returns the stored
+    form, compact JSON bytes."""
+    ring = ring or keyring()
+    return dumps(seal(plaintext, ring.current.public_key()))
+
+
 def reseal(envelope, keyring):
     """Open with whichever key sealed it, seal again under the current key."""
     return seal(unseal(envelope, keyring), keyring.current.public_key())

@@ -1,7 +1,7 @@
 """Each step's rules: every error names its field and step, with the message people see."""
 import pytest
 
-from pwa.answers import describe
+from pwa.report.readable import describe
 from pwa.report import steps
 from pwa.report.steps import validate, validate_step
 from report_support import STEP_ERROR_CASES, full_answers

@@ -1,4 +1,4 @@
-"""`flask --app pwa officers create|disable|reset-2fa` and `reports rotate-keys|purge-expired`.
+"""`flask --app pwa officers create|disable|reset-2fa`.
 
 Passwords are read from standard input (hidden when typed at a terminal), never taken as an
 argument: arguments end up in shell history and the process list."""
@@ -9,11 +9,10 @@ import segno
 from flask.cli import AppGroup
 
 from ..extensions import db
-from . import audit, auth, reports
+from . import audit, auth
 from .models import ROLES, Officer
 
 officers = AppGroup("officers", help="Officers' accounts.")
-reports_cli = AppGroup("reports", help="Stored reports: key rotation and retention.")
 
 
 def read_password():
@@ -86,27 +85,5 @@ def reset_2fa(email):
     show_enrolment(officer.email, secret)
 
 
-@reports_cli.command("rotate-keys")
-def rotate_keys():
-    """Re-seal every report, note and attachment under the current REPORT_KEY_FILE key
-    (older keys in REPORT_OLD_KEY_FILES open them)."""
-    counts = reports.rotate_keys()
-    audit.record("rotate_keys", detail=_counts(counts))
-    click.echo(f"Re-sealed {_counts(counts)}.")
-
-
-@reports_cli.command("purge-expired")
-def purge_expired():
-    """Delete reports closed more than REPORT_RETENTION_DAYS days ago, with their files."""
-    counts = reports.purge_expired()
-    audit.record("purge_expired", detail=_counts(counts))
-    click.echo(f"Deleted {_counts(counts)}.")
-
-
-def _counts(counts):
-    return ", ".join(f"{n} {what}" for what, n in counts.items())
-
-
 def init_app(app):
     app.cli.add_command(officers)
-    app.cli.add_command(reports_cli)

@@ -6,9 +6,9 @@ from flask import (abort, current_app, flash, jsonify, make_response, redirect,
 from flask_login import current_user, login_user, logout_user
 from wtforms.fields.choices import SelectChoice
 
-from .. import answers as answers_module
 from .. import clock
 from ..extensions import csrf, db, limiter, talisman
+from ..report import readable
 from ..responses import no_store
 from . import audit, auth, reports
 from . import bp
@@ -169,7 +169,7 @@ def _render_report(report, note_form=None, status=200):
     assigned = (db.session.get(Officer, report.assigned_to_id)
                 if report.assigned_to_id else None)
     return render_template(
-        "officers/report.html", report=report, rows=answers_module.describe(shown),
+        "officers/report.html", report=report, rows=readable.describe(shown),
         attachments=_attachment_rows(report, answers), notes=reports.notes(report),
         status_form=StatusForm(status=report.status), assign_form=_assign_form(report),
         note_form=note_form or NoteForm(), statuses=reports.STATUSES,
@@ -267,7 +267,7 @@ def export_print(reference):
     audit.record("export", officer=current_user, report=report, detail="printable page")
     answers = {k: v for k, v in data["answers"].items() if k != "attachments"}
     return render_template("officers/print.html", report=report, data=data,
-                           rows=answers_module.describe(answers), statuses=reports.STATUSES,
+                           rows=readable.describe(answers), statuses=reports.STATUSES,
                            waited=reports.waited(report))
 
 

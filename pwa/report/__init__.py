@@ -2,7 +2,7 @@
 
 Two paths, one set of steps (pwa/report/steps.py):
 - With JavaScript, /report/ holds every step and the device runs them, seals the report and
-  delivers it through its outbox to POST /api/reports (pwa/api).
+  delivers it through its outbox to POST /api/reports (pwa/report/api.py).
 - Without JavaScript, /report/<step> are ordinary forms (Flask-WTF, CSRF). Progress is kept
   sealed in the database (pwa/report/progress.py); "Send report" seals the answers on the
   server and stores them through the same code as a device's report (pwa/report/store.py).
@@ -13,16 +13,15 @@ from pathlib import Path
 
 from flask import (Blueprint, abort, current_app, jsonify, redirect, render_template, request,
                    session, url_for)
-from .. import answers as answers_mod
+
 from .. import sealing
 from ..extensions import limiter
 from ..offline_app import register_page, register_worker_script
 from ..site import cached_page
-from . import attachments as files
+from . import api, attachments, cli, limits, readable, sealed_files, steps, store
 from . import progress as progress_mod
-from . import steps, store
 
-bp = Blueprint("report", __name__, url_prefix="/report", cli_group="report")
+bp = Blueprint("report", __name__, url_prefix="/report", cli_group=None)
 
 SENT_KEY = "report_sent"
 # Which next steps the "sent" page offers (under 18, paid): read once by that page and then
@@ -33,16 +32,13 @@ CACHEABLE = {"report.start", "report.rules"}
 
 
 def init_app(app):
-    from ..api import bp as api_bp
-
-    from ..api import MAX_REQUEST_BYTES
-
     app.register_blueprint(bp)
-    app.register_blueprint(api_bp)
+    app.register_blueprint(api.bp)
+    cli.init_app(app)
     # A cap on every request body, enforced while it is read (CSRFProtect reads the form
     # before any view runs): a report with its most attachments, sealed, fits.
     if app.config.get("MAX_CONTENT_LENGTH") is None:
-        app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
+        app.config["MAX_CONTENT_LENGTH"] = api.MAX_REQUEST_BYTES
     app.jinja_env.globals.update(
         report_step=steps.step, report_steps=steps.STEPS, report_under_18=steps.UNDER_18,
         attachment_types=sorted(steps.ATTACHMENT_TYPES),
@@ -75,10 +71,6 @@ def rules():
     response = jsonify(steps.rules())
     response.headers["Cache-Control"] = "no-cache"
     return response
-
-
-def _report_limit():
-    return current_app.config.get("REPORT_RATE_LIMIT", "10 per minute;100 per day")
 
 
 def _render_step(step_id, answers, errors=(), row_count=1, status=200, returning=None):
@@ -187,7 +179,7 @@ def _take_uploads(answers, file_names):
     if remove is not None:
         i = int(remove) if remove.isdigit() else -1
         if 0 <= i < len(file_names):
-            files.remove(current_app._get_current_object(), [file_names[i]])
+            sealed_files.remove(current_app._get_current_object(), [file_names[i]])
             del file_names[i]
             del described[i]
     f = steps.step("evidence").field("attachments")
@@ -200,8 +192,8 @@ def _take_uploads(answers, file_names):
             break
         data = upload.read(steps.MAX_ATTACHMENT_BYTES + 1)
         try:
-            mime = files.check_image(data)
-        except files.AttachmentInvalid as err:
+            mime = attachments.check_image(data)
+        except attachments.AttachmentInvalid as err:
             errors.append(steps.FieldError("evidence", "attachments", "invalid",
                                            f"{upload.filename}: {err}"))
             continue
@@ -216,7 +208,7 @@ def _take_uploads(answers, file_names):
 
 
 @bp.route("/check", methods=["GET", "POST"])
-@limiter.limit(_report_limit, methods=["POST"], deduct_when=lambda r: r.status_code == 302
+@limiter.limit(limits.new_reports, methods=["POST"], deduct_when=lambda r: r.status_code == 302
                and r.location.endswith("/report/sent"))
 def check():
     progress = progress_mod.load()
@@ -242,7 +234,7 @@ def check():
         session[SENT_HELP_KEY] = handoff(answers)
         return redirect(url_for("report.sent"))
     return render_template("report/check.html", answers=answers,
-                           rows=answers_mod.describe_by_step(answers),
+                           rows=readable.describe_by_step(answers),
                            incomplete=steps.first_incomplete_step(answers),
                            nojs=True, errors={})
 
@@ -251,9 +243,9 @@ def _send(progress):
     """Seal the answers on the server and store them exactly like a device's report."""
     cleaned = steps.clean(progress.answers)
     plain = json.dumps(cleaned, ensure_ascii=False, separators=(",", ":")).encode()
-    envelope = sealing.seal(plain, sealing.keyring().current.public_key())
+    envelope = sealing.seal_to_current(plain)
     app = current_app._get_current_object()
-    blobs = [files.read_sealed(app, name) for name in progress.files]
+    blobs = [sealed_files.read(app, name) for name in progress.files]
     created = progress.created_at.astimezone(datetime.timezone.utc).isoformat()
     return store.receive(progress.idempotency_key, created, envelope, blobs)
 
@@ -278,14 +270,3 @@ def discard():
     """Delete the progress (from the check page, or "start again")."""
     progress_mod.discard()
     return redirect(url_for("report.start"))
-
-
-@bp.cli.command("clean")
-def clean_command():
-    """Delete expired no-JS progress and orphaned sealed files (run from cron hourly)."""
-    import click
-
-    expired = progress_mod.cleanup_expired()
-    orphans = progress_mod.remove_orphan_files()
-    click.echo(f"Removed {expired} expired report(s) in progress and {orphans} orphaned "
-               "file(s).")

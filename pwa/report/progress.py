@@ -14,7 +14,7 @@ from flask import current_app, session
 from .. import sealing
 from ..extensions import db
 from ..models import FormProgress, utcnow
-from . import attachments as files
+from . import sealed_files
 
 SESSION_KEY = "report_progress"
 DEFAULT_HOURS = 4
@@ -44,8 +44,7 @@ def _ttl():
 
 
 def _seal(answers):
-    plain = json.dumps(answers, separators=(",", ":")).encode()
-    return sealing.dumps(sealing.seal(plain, sealing.keyring().current.public_key()))
+    return sealing.seal_to_current(json.dumps(answers, separators=(",", ":")).encode())
 
 
 def load():
@@ -85,8 +84,8 @@ def save(progress, answers, file_names=None):
 
 def add_file(plain_bytes):
     """Seal an uploaded image to disk at once; returns its random name."""
-    envelope = sealing.seal(plain_bytes, sealing.keyring().current.public_key())
-    return files.write_sealed(current_app._get_current_object(), sealing.dumps(envelope))
+    return sealed_files.write(current_app._get_current_object(),
+                              sealing.seal_to_current(plain_bytes))
 
 
 def discard(row=None):
@@ -96,7 +95,7 @@ def discard(row=None):
         row = db.session.get(FormProgress, pid) if pid else None
     session.pop(SESSION_KEY, None)
     if row is not None:
-        files.remove(current_app._get_current_object(), row.files or [])
+        sealed_files.remove(current_app._get_current_object(), row.files or [])
         db.session.delete(row)
         db.session.commit()
 
@@ -108,7 +107,7 @@ def cleanup_expired(now=None):
         db.select(FormProgress).where(FormProgress.updated_at < cutoff)).scalars().all()
     app = current_app._get_current_object()
     for row in rows:
-        files.remove(app, row.files or [])
+        sealed_files.remove(app, row.files or [])
         db.session.delete(row)
     if rows:
         db.session.commit()
@@ -118,19 +117,10 @@ def cleanup_expired(now=None):
 def remove_orphan_files(min_age_seconds=3600):
     """Delete sealed files no report or progress refers to (left by a crash between writing
     a file and committing its row). Young files are left alone: they may be mid-request."""
-    import time
-
     from ..models import Attachment
 
-    app = current_app._get_current_object()
-    folder = files.directory(app)
     known = set(db.session.execute(db.select(Attachment.stored_name)).scalars())
     for names in db.session.execute(db.select(FormProgress.files)).scalars():
         known.update(names or [])
-    removed = 0
-    cutoff = time.time() - min_age_seconds
-    for path in folder.glob("*.sealed"):
-        if path.name not in known and path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)
-            removed += 1
-    return removed
+    return sealed_files.remove_unknown(current_app._get_current_object(), known,
+                                       min_age_seconds)

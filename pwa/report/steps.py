@@ -2,7 +2,7 @@
 
 Everything else follows from these definitions: the step templates render them, the device
 validates with `rules()` (served as /report/rules.json), the server validates with
-`validate_step()` / `validate()`, and pwa/answers.py labels stored answers with them.
+`validate_step()` / `validate()`, and pwa/report/readable.py labels stored answers with them.
 
 Answers are a flat dict keyed by field name (`{"v": 1, "in_danger": "yes", ...}`); the
 repeated contacts are a list of {kind, value}; attachments a list of {name, type, size}.
@@ -289,7 +289,7 @@ class FieldError:
                 "message": self.message}
 
 
-def _condition_holds(cond, answers):
+def condition_holds(cond, answers):
     if not cond:
         return True
     value = answers.get(cond["field"])
@@ -307,7 +307,7 @@ def _blank(value):
 
 def _check_field(f, value, answers, step_id, name):
     msg = f.messages
-    required = f.required or (f.required_if and _condition_holds(f.required_if, answers))
+    required = f.required or (f.required_if and condition_holds(f.required_if, answers))
     if f.type in ("list", "files"):
         return []  # checked by their own functions
     if _blank(value):
@@ -436,7 +436,7 @@ def clean(answers):
     for s in STEPS:
         for f in s.fields:
             value = answers.get(f.name)
-            if f.shown_if and not _condition_holds(f.shown_if, answers):
+            if f.shown_if and not condition_holds(f.shown_if, answers):
                 continue
             if isinstance(value, str):
                 value = value.strip()

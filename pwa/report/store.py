@@ -28,7 +28,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from .. import sealing
 from ..extensions import db
 from ..models import Attachment, Report
-from . import attachments as files
+from . import attachments, sealed_files
 from .steps import MAX_ATTACHMENTS, UNDER_18, validate
 
 # No 0/O, 1/I: easy to read out over the phone.
@@ -160,7 +160,7 @@ def open_attachments(blobs, answers, keyring):
                                 rule="mismatch")
     hashes = []
     for i, blob in enumerate(blobs):
-        if len(blob) > files.MAX_SEALED_BYTES:
+        if len(blob) > sealed_files.MAX_SEALED_BYTES:
             raise _attachment_error("Each screenshot must be 10 MB or smaller",
                                     rule="too_large", index=i)
         try:
@@ -169,8 +169,8 @@ def open_attachments(blobs, answers, keyring):
             raise _attachment_error("A screenshot could not be opened. Attach it again.",
                                     index=i) from None
         try:
-            files.check_image(plain)
-        except files.AttachmentInvalid as err:
+            attachments.check_image(plain)
+        except attachments.AttachmentInvalid as err:
             raise _attachment_error(str(err), index=i) from None
         hashes.append(hashlib.sha256(plain).hexdigest())
     return hashes
@@ -217,7 +217,7 @@ def receive(key, created_at, envelope, attachment_blobs=()):
         return receipt
 
     app = current_app._get_current_object()
-    stored = [files.write_sealed(app, blob) for blob in attachment_blobs]
+    stored = [sealed_files.write(app, blob) for blob in attachment_blobs]
     try:
         for _ in range(5):
             report = Report(
@@ -239,19 +239,19 @@ def receive(key, created_at, envelope, attachment_blobs=()):
                 db.session.rollback()
                 receipt = _existing(key, fp)
                 if receipt:
-                    files.remove(app, stored)
+                    sealed_files.remove(app, stored)
                     return receipt
                 # Not our key: the reference collided (about 1 in 10^12). Draw another.
         raise RuntimeError("could not draw a free reference")
     except OperationalError:
         # The other request for this key still holds the lock: let the device retry.
         db.session.rollback()
-        files.remove(app, stored)
+        sealed_files.remove(app, stored)
         raise Rejected(409, "in_progress",
                        "This report is being received right now. Try again shortly.") from None
     except BaseException:
         db.session.rollback()
-        files.remove(app, stored)
+        sealed_files.remove(app, stored)
         raise
 
 

@@ -1,9 +1,11 @@
-"""A report's answers: the plaintext that is sealed on the device.
+"""A report's answers made readable: the plaintext that is sealed on the device, as
+questions and answers.
 
 The report feature owns the schema and validation (pwa/report/steps.py); this module is how
-other features (the officers' dashboard, exports, the form's "Check your answers") turn
+other code (the officers' dashboard, exports, the form's "Check your answers") turn
 answers into (question, answer) pairs for people to read, with the form's own labels.
 """
+from .steps import STEPS, condition_holds
 
 
 def describe(answers):
@@ -15,15 +17,13 @@ def describe(answers):
 def describe_by_step(answers):
     """Return [(step id, question, answer text)] in the form's order; the step id is None for
     keys the form does not know."""
-    from .report.steps import STEPS, _condition_holds
-
     answers = answers or {}
     rows, known = [], {"v"}
     for step in STEPS:
         for field in step.fields:
             known.add(field.name)
             value = answers.get(field.name)
-            if field.shown_if and not _condition_holds(field.shown_if, answers):
+            if field.shown_if and not condition_holds(field.shown_if, answers):
                 continue
             if field.type == "list":
                 kinds = dict(field.item_fields[0].choices)

@@ -1,4 +1,5 @@
-"""The JSON API the report form's outbox talks to (documented at /api/openapi.json)."""
+"""The report feature's JSON API, which the form's outbox talks to (documented at
+/api/openapi.json by pwa/report/openapi.py)."""
 import json
 
 from flask import Blueprint, current_app, g, jsonify, request
@@ -8,10 +9,9 @@ from .. import sealing
 from ..errors import api_error
 from ..extensions import db, limiter
 from ..models import Report
-from ..report import store
-from ..report.attachments import MAX_SEALED_BYTES
-from ..report.steps import MAX_ATTACHMENTS
-from . import openapi
+from . import limits, openapi, store
+from .sealed_files import MAX_SEALED_BYTES
+from .steps import MAX_ATTACHMENTS
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -61,18 +61,6 @@ def _replay_of_stored_report():
         db.select(Report.id).where(Report.idempotency_key == key)).first() is not None
 
 
-def _report_limit():
-    return current_app.config.get("REPORT_RATE_LIMIT", "10 per minute;100 per day")
-
-
-def _attempt_limit():
-    return current_app.config.get("REPORT_ATTEMPT_LIMIT", "30 per minute")
-
-
-def _replay_limit():
-    return current_app.config.get("REPORT_REPLAY_LIMIT", "60 per minute")
-
-
 def _not_a_replay():
     return not _replay_of_stored_report()
 
@@ -96,10 +84,10 @@ def _idempotency_key():
 # not held to either, so a device that lost its answer always gets its reference back;
 # those retries are limited per key instead, so a known key is no way around the limits.
 @bp.post("/reports")
-@limiter.limit(_report_limit, deduct_when=lambda r: g.get("report_created", False),
+@limiter.limit(limits.new_reports, deduct_when=lambda r: g.get("report_created", False),
                exempt_when=_replay_of_stored_report, scope="report-new")
-@limiter.limit(_attempt_limit, exempt_when=_replay_of_stored_report, scope="report-attempt")
-@limiter.limit(_replay_limit, key_func=_idempotency_key, exempt_when=_not_a_replay,
+@limiter.limit(limits.attempts, exempt_when=_replay_of_stored_report, scope="report-attempt")
+@limiter.limit(limits.replays, key_func=_idempotency_key, exempt_when=_not_a_replay,
                scope="report-replay")
 def create_report():
     try:

@@ -3,7 +3,7 @@
 tests/test_report_api.py checks that every route under /api/ is here and that the error
 codes the code uses are described.
 """
-from ..report.steps import MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES
+from .steps import MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES
 
 ERROR_CODES = {
     "idempotency_key_missing": "400: no Idempotency-Key header.",
