@@ -3,9 +3,10 @@
  * A classic script (no import/export), because the service worker loads it with importScripts
  * (pwa/offline_app register_worker_script) and a classic worker cannot import modules. It
  * defines globalThis.sxOutbox. Pages run it with <script defer src="…?v=hash"> (base.html),
- * before any module script, and it starts its page triggers there; page modules reach it
- * through static/js/report/outbox.js. Its parts: the store (IndexedDB), notifications to
- * pages and the worker, the triggers, delivery, the public face, the encrypted drafts.
+ * before any module script; page modules reach it through static/js/report/outbox.js, and
+ * its page triggers are the module static/js/outbox-triggers.js. Its parts: the store
+ * (IndexedDB), notifications to pages and the worker, scheduling (Background Sync and the
+ * retry timer), delivery, the public face, the encrypted drafts, the worker's sync trigger.
  *
  * IndexedDB `sx-outbox`: `outbox` (sealed envelopes only, keyed by the report's idempotency
  * key), `sent` (reference and date only), `drafts` (answers in progress, only with consent,
@@ -107,7 +108,7 @@
     if (channel) channel.postMessage(message);
   }
 
-  // ---- Triggers ---------------------------------------------------------------------------
+  // ---- Scheduling: Background Sync and the retry timer ------------------------------------
   function registerSync() {
     try {
       if (inWorker) {
@@ -461,26 +462,6 @@
     });
   }
 
-  var started = false;
-  // Page triggers: app start, back online, page shown again.
-  function start() {
-    if (started || inWorker) return;
-    started = true;
-    addEventListener('online', function () { deliverAll().catch(function () {}); });
-    document.addEventListener('visibilitychange', function () {
-      if (document.visibilityState === 'visible') deliverAll().catch(function () {});
-    });
-    // Don't create the database on a page view: someone who never reported leaves none.
-    var exists = indexedDB.databases
-      ? indexedDB.databases().then(function (dbs) {
-        return dbs.some(function (d) { return d.name === DB_NAME; });
-      })
-      : Promise.resolve(true);
-    exists.then(function (yes) { return yes ? count() : 0; }).then(function (n) {
-      if (n) { registerSync(); deliverAll().catch(function () {}); }
-    }).catch(function () { /* storage unavailable (private mode): nothing queued */ });
-  }
-
   globalThis.sxOutbox = {
     SYNC_TAG: SYNC_TAG,
     enqueue: enqueue,
@@ -490,13 +471,12 @@
     remove: remove,
     sent: function () { return getAll('sent'); },
     subscribe: subscribe,
-    start: start,
+    registerSync: registerSync,
     drafts: { save: saveDraft, load: loadDraft, discard: discardDraft },
   };
 
-  // In a page: start the triggers now (pages load this file with a plain script tag).
-  if (!inWorker && typeof document !== 'undefined') start();
-
+  // A page's triggers (start, `online`, shown again) are static/js/outbox-triggers.js, a
+  // module; the worker's trigger, Background Sync, is here, since only this file runs there.
   // In the service worker: deliver when Background Sync fires. A rejected promise asks the
   // browser to fire the sync again later, so reject while something retryable is left.
   if (inWorker) {
