@@ -25,7 +25,7 @@ from flask import current_app
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from .. import sealing
+from .. import guards, sealing
 from ..extensions import db
 from ..models import Attachment, Report
 from . import attachments, sealed_files
@@ -35,6 +35,12 @@ from .steps import MAX_ATTACHMENTS, UNDER_18, validate
 ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 MAX_KEY_LENGTH = 64
 LOCK_TIMEOUT_MS = 10_000
+# The largest sealed report accepted, checked before anything is unsealed. The largest report
+# the rules allow (every answer at its longest in 4-byte characters, JSON-escaped: about
+# 232 KB) seals to about 310 KB; tests/test_limits.py keeps this true.
+MAX_SEALED_REPORT_BYTES = 512 * 1024
+# A device's clock may be wrong; a report "written" further ahead than this is refused.
+CREATED_AT_FUTURE_TOLERANCE = datetime.timedelta(hours=24)
 
 
 class Rejected(Exception):
@@ -105,12 +111,18 @@ def parse_created_at(value):
                        field="created_at")
     try:
         when = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=datetime.timezone.utc)
+        # At the calendar's edges (9999-12-31T23:59:59-14:00) UTC is outside it.
+        when = when.astimezone(datetime.timezone.utc)
+    except (ValueError, OverflowError):
         raise Rejected(422, "invalid", "created_at must be an ISO 8601 date and time",
                        field="created_at") from None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=datetime.timezone.utc)
-    return when.astimezone(datetime.timezone.utc)
+    if when > datetime.datetime.now(datetime.timezone.utc) + CREATED_AT_FUTURE_TOLERANCE:
+        raise Rejected(422, "invalid", "This phone's date and time look wrong (more than a day "
+                       "ahead). Correct them in the phone's settings.", field="created_at",
+                       rule="too_late")
+    return when
 
 
 def canonical(answers):
@@ -130,7 +142,7 @@ def open_report(envelope, keyring):
     """Unseal the answers in memory; raises Rejected(sealed_invalid)."""
     try:
         plaintext = sealing.unseal(envelope, keyring)
-        answers = json.loads(plaintext.decode("utf-8"))
+        answers = guards.loads(plaintext.decode("utf-8"))
     except (sealing.SealError, UnicodeDecodeError, ValueError):
         raise Rejected(422, "sealed_invalid",
                        "The report could not be opened. Reload the page and send it again.",
@@ -196,6 +208,29 @@ def _existing(key, fp):
     return Receipt(row.reference, _utc(row.received_at), created=False)
 
 
+def is_exact_replay(key, envelope, attachment_blobs=()):
+    """Whether this is byte for byte the report stored under `key` (envelope and sealed
+    attachment sizes), decided without unsealing anything."""
+    report = db.session.execute(select(Report).where(Report.idempotency_key == key)
+                                ).scalar_one_or_none()
+    if report is None:
+        return False
+    try:
+        sealed = sealing.dumps(sealing.parse_envelope(envelope))
+    except (sealing.SealError, TypeError, ValueError):
+        return False
+    return hmac.compare_digest(sealed, report.sealed) and \
+        [a.size for a in report.attachments] == [len(b) for b in attachment_blobs]
+
+
+def stored_receipt(key):
+    """The receipt of the report stored under this key, or None (no content check: for the
+    server's own no-JS form, whose progress row holds the key)."""
+    row = db.session.execute(select(Report.reference, Report.received_at)
+                             .where(Report.idempotency_key == key)).one_or_none()
+    return Receipt(row.reference, _utc(row.received_at), created=False) if row else None
+
+
 def receive(key, created_at, envelope, attachment_blobs=()):
     """Check and store one report; returns a Receipt or raises Rejected."""
     key = check_key(key)
@@ -206,6 +241,9 @@ def receive(key, created_at, envelope, attachment_blobs=()):
     except sealing.SealError:
         raise Rejected(422, "sealed_invalid", "The report is not a sealed envelope.",
                        field="report") from None
+    if len(sealing.dumps(envelope)) > MAX_SEALED_REPORT_BYTES:
+        raise Rejected(413, "too_large", "The report is larger than any report can be.",
+                       field="report")
     answers = open_report(envelope, keyring)
     check_answers(answers)
     hashes = open_attachments(list(attachment_blobs), answers, keyring)
