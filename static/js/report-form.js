@@ -155,11 +155,9 @@ async function start(form) {
       for (const file of state.files) attachments.push(await seal.seal(file, key));
       state.sending = true;
       await outbox.enqueue({ id: state.key, created_at: new Date().toISOString(), report, attachments });
-      // The answers are sealed in the outbox: typed text leaves the page's fields (the choices
-      // stay until "Start a new report": report-handoff.js reads them for the next steps).
-      for (const control of form.querySelectorAll('textarea, input[type="text"], input[type="email"], input[type="tel"]')) {
-        control.value = '';
-      }
+      // The answers are sealed in the outbox: none stay in the page's fields (report-handoff.js
+      // reads the two facts it needs as the reset starts).
+      form.reset();
       show('sent');
       status();
     } catch (err) {
