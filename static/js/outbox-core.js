@@ -166,7 +166,9 @@
   }
 
   function requestBody(entry) {
-    var meta = JSON.stringify({ created_at: entry.created_at, report: entry.report });
+    var meta = { created_at: entry.created_at, report: entry.report };
+    if (entry.language) meta.language = entry.language; // the page's language, for officers
+    meta = JSON.stringify(meta);
     if (!entry.attachments || !entry.attachments.length) {
       return { body: meta, headers: { 'Content-Type': 'application/json' } };
     }
@@ -343,7 +345,7 @@
       return Promise.reject(new Error('Only a sealed report can be queued.'));
     }
     var record = {
-      id: entry.id, created_at: entry.created_at, report: entry.report,
+      id: entry.id, created_at: entry.created_at, report: entry.report, language: entry.language,
       attachments: entry.attachments || [], status: 'queued', attempts: 0, not_before: 0,
       error: null,
     };

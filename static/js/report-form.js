@@ -13,12 +13,14 @@ import { errorSummary } from './report/error-summary.js';
 import { screenshots } from './report/screenshots.js';
 import { renderCheck } from './report/check-answers.js';
 import { renderStatus } from './report/status.js';
+import { pageLanguage, t } from './report/messages.js';
 
 const root = document.querySelector('[data-report-form]');
 if (root && outbox) start(root);
 
 async function start(form) {
-  const rules = await getJSON('/report/rules.json');
+  // The rules in the page's language (/cy/report/rules.json for a Welsh page).
+  const rules = await getJSON(form.dataset.rulesUrl || '/report/rules.json');
   const stepIds = rules.steps.map((s) => s.id);
   const byId = Object.fromEntries(rules.steps.map((s) => [s.id, s]));
   let keyPromise = getJSON('/api/report-key').catch(() => null); // early, while online
@@ -50,7 +52,7 @@ async function start(form) {
     for (const s of form.querySelectorAll('[data-report-step]')) s.hidden = s.dataset.reportStep !== id;
     const position = form.querySelector('[data-report-position]');
     const n = stepIds.indexOf(id);
-    position.textContent = n >= 0 ? `Question ${n + 1} of ${stepIds.length}` : '';
+    position.textContent = n >= 0 ? t('position', 'Question {n} of {total}', { n: n + 1, total: stepIds.length }) : '';
     const back = fields.section(id)?.querySelector('[data-report-back]');
     if (back) back.hidden = n === 0;
     form.querySelector('[data-report-save-progress]').hidden = id === 'sent';
@@ -154,14 +156,16 @@ async function start(form) {
       const attachments = [];
       for (const file of state.files) attachments.push(await seal.seal(file, key));
       state.sending = true;
-      await outbox.enqueue({ id: state.key, created_at: new Date().toISOString(), report, attachments });
+      await outbox.enqueue({
+        id: state.key, created_at: new Date().toISOString(), report, attachments, language: pageLanguage(),
+      });
       // The answers are sealed in the outbox: none stay in the page's fields (report-handoff.js
       // reads the two facts it needs as the reset starts).
       form.reset();
       show('sent');
       status();
     } catch (err) {
-      errors.show([{ field: 'report-send', message: 'Your report could not be locked on this phone. Please try again.' }]);
+      errors.show([{ field: 'report-send', message: t('not_locked', 'Your report could not be locked on this phone. Please try again.') }]);
     } finally {
       sendButton.disabled = false;
     }

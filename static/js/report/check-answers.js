@@ -1,6 +1,7 @@
 // "Check your answers": each question with its answer (as sealed) and a Change link.
 import { el } from './dom.js';
 import { blank, holds } from './rules.js';
+import { t } from './messages.js';
 
 function answerText(f, value) {
   const label = (v) => f.choices?.find((c) => c.value === v)?.label ?? v;
@@ -20,13 +21,13 @@ export function renderCheck(container, rules, answers, raw, attachments) {
     for (const f of s.fields) {
       if (f.shown_if && !holds(f.shown_if, raw)) continue;
       const value = f.type === 'files' ? attachments : answers[f.name];
-      const text = blank(value) ? 'Not given' : answerText(f, value);
+      const text = blank(value) ? t('not_given', 'Not given') : answerText(f, value);
       list.append(el('div', { class: 'summary-list__row' },
         el('dt', { class: 'summary-list__key' }, f.label),
         el('dd', { class: 'summary-list__value' }, text),
         el('dd', { class: 'summary-list__actions' },
           el('a', { href: `#${f.name}`, 'data-report-change': s.id },
-            'Change', el('span', { class: 'visually-hidden' }, ` ${f.label.toLowerCase()}`)))));
+            t('change', 'Change'), el('span', { class: 'visually-hidden' }, ` ${f.label.toLowerCase()}`)))));
     }
   }
   container.replaceChildren(list);

@@ -1,6 +1,7 @@
 // The screenshots chosen on the evidence step: a preview list with a Remove button each.
 // The files stay in memory (and in the encrypted draft only with consent).
 import { el } from './dom.js';
+import { t } from './messages.js';
 
 export function screenshots(form, { get, set, check, errors, changed }) {
   const input = form.querySelector('input[type="file"]');
@@ -15,7 +16,7 @@ export function screenshots(form, { get, set, check, errors, changed }) {
       el('img', { src: previews[i], alt: '', class: 'report-file__preview' }),
       `${file.name} (${Math.ceil(file.size / 1024)} KB) `,
       el('button', { type: 'button', class: 'button button--secondary button--small', 'data-remove-file': String(i) },
-        'Remove', el('span', { class: 'visually-hidden' }, ` ${file.name}`)))));
+        t('remove', 'Remove'), el('span', { class: 'visually-hidden' }, ` ${file.name}`)))));
     list.hidden = !files.length;
   }
 
