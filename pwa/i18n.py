@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from flask import Flask, current_app, has_request_context, redirect, request
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, get_locale, refresh
 from werkzeug.wrappers import Response
 
 from .config import ROOT, StartupError
@@ -177,6 +177,11 @@ def init_app(app: Flask) -> None:
           default_translation_directories=str(TRANSLATIONS))
     app.wsgi_app = LanguagePrefix(  # type: ignore[method-assign]
         app.wsgi_app, [lang.code for lang in offered(app)])
+    # Flask-Babel caches the locale on `g`, which a request made inside another (the worker's
+    # precache list renders every page through the test client) shares with it: forget it
+    # at both ends of each request, so every page is in its own URL's language.
+    app.before_request(refresh)
+    app.teardown_request(lambda exc: refresh())
     app.before_request(first_visit_redirect)
     app.jinja_env.globals["report_language"] = language_label
 

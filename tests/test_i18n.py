@@ -244,6 +244,19 @@ def test_partial_languages_translate_the_core_pages(app, client, code):
         body = get(client, i18n.path_in(code, path)).get_data(as_text=True)
         assert "data-in-english" not in body, path
         # Links to advice not yet translated are marked as English; leave them out.
-        body = re.sub(r'<li[^>]*lang="en-GB".*?</li>', " ", body, flags=re.S)
+        body = re.sub(r'<(li|a)\b[^>]*lang="en-GB".*?</\1>', " ", body, flags=re.S)
         left = sorted(p for p in phrases if p in _visible_text(body))
         assert not left, (path, left)
+
+
+def test_precache_renders_each_language_even_inside_another_request(app):
+    # The worker's list is built during a request for /sw.js (English); each page it renders
+    # must still be in its own language.
+    with app.test_request_context("/sw.js"):
+        from flask_babel import gettext
+
+        assert gettext("Continue") == "Continue"
+        client = app.test_client()
+        welsh = client.get("/cy/report/rules.json", base_url=HTTPS).get_json()
+        assert welsh["steps"][0]["title"] == "Ydych chi mewn perygl ar hyn o bryd?"
+        assert gettext("Continue") == "Continue"

@@ -4,7 +4,7 @@ import { el } from './dom.js';
 import { outbox } from './outbox.js';
 import { pageLocale, t } from './messages.js';
 
-const queued = () => t('queued', 'Saved on this phone — it will be sent when you are online');
+const queuedText = () => t('queued', 'Saved on this phone — it will be sent when you are online');
 
 // sentHere: Map of idempotency key -> reference for reports sent while the page was open.
 export async function renderStatus(container, sentHere, startAgain) {
@@ -25,7 +25,7 @@ export async function renderStatus(container, sentHere, startAgain) {
         el('p', {}, t('refused', 'A report on this phone could not be sent: {reason}', { reason: entry.error?.message || t('refused_reason', 'it was refused') })),
         remove));
     } else {
-      items.push(el('p', { class: 'callout', 'data-report-queued': '' }, queued()));
+      items.push(el('p', { class: 'callout', 'data-report-queued': '' }, queuedText()));
     }
   }
   // Sent while this page was closed (by another tab or the worker): the reference is all
