@@ -2,6 +2,7 @@
 from typing import Any
 
 from flask import Flask, Response, current_app, jsonify, make_response, render_template, request
+from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -32,7 +33,8 @@ def api_error(status: int, code: str, message: str, **extra: Any) -> Response:
 def handle_http(err: HTTPException) -> Response:
     status = err.code or 500
     if isinstance(err, CSRFError):
-        code, message = "csrf_failed", "The security token was missing or has expired. Try again."
+        code, message = "csrf_failed", gettext(
+            "The security token was missing or has expired. Try again.")
     else:
         code, message = CODES.get(status, "error"), err.description or ""
     if wants_json():

@@ -141,6 +141,11 @@ def _select_locale() -> str:
     # English is British English (dates like 24 November 2026); there is no catalogue for
     # it: the messages are written in it.
     code = current().code
+    if code == DEFAULT and has_request_context() and request.path.startswith("/api/"):
+        # The API has no language prefix: the outbox sends the report's language as
+        # Accept-Language, so a refusal the person sees is in it.
+        code = request.accept_languages.best_match(
+            [lang.code for lang in offered()], default=DEFAULT) or DEFAULT
     return "en_GB" if code == DEFAULT else code
 
 

@@ -73,3 +73,15 @@ def test_officers_see_the_language_to_arrange_an_interpreter(app, clock):  # noq
     assert 'lang="en' in page[:300]  # the officers' area stays English
     page = client.get(f"/officers/reports/{english}", base_url=HTTPS).get_data(as_text=True)
     assert "data-report-language>English<" in page
+
+
+def test_api_refusals_a_person_sees_follow_the_reports_language(app, client):
+    # The outbox sends the report's language as Accept-Language.
+    response = post_report(client, app, language="cy", sealed_attachments=[b"not sealed"],
+                           headers={"Accept-Language": "cy"})
+    assert response.status_code == 422
+    assert response.get_json()["error"]["message"] == \
+        "Wnaeth y sgrinluniau ddim i gyd gyrraedd. Anfonwch yr adroddiad eto."
+    english = post_report(client, app, sealed_attachments=[b"not sealed"])
+    assert english.get_json()["error"]["message"] == \
+        "The screenshots did not all arrive. Send the report again."

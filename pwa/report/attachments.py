@@ -6,6 +6,7 @@ against decompression bombs). The sealed bytes are stored as received by sealed_
 """
 import io
 
+from flask_babel import gettext
 from PIL import Image, UnidentifiedImageError
 
 from .sealed_files import sniff
@@ -23,16 +24,16 @@ class AttachmentInvalid(ValueError):
 def check_image(data):
     """Return the image's real MIME type, or raise AttachmentInvalid."""
     if len(data) > MAX_ATTACHMENT_BYTES:
-        raise AttachmentInvalid("Each screenshot must be 10 MB or smaller")
+        raise AttachmentInvalid(gettext("Each screenshot must be 10 MB or smaller"))
     mime = sniff(data)
     if mime is None:
-        raise AttachmentInvalid("The file must be a JPEG, PNG, WebP or GIF image")
+        raise AttachmentInvalid(gettext("The file must be a JPEG, PNG, WebP or GIF image"))
     pil_format = ATTACHMENT_TYPES[mime]
     try:
         with Image.open(io.BytesIO(data), formats=[pil_format]) as img:
             width, height = img.size
             if width * height > MAX_PIXELS:
-                raise AttachmentInvalid("The image is too large to open")
+                raise AttachmentInvalid(gettext("The image is too large to open"))
             img.verify()  # structure and checksums, without decoding the pixels
         with Image.open(io.BytesIO(data), formats=[pil_format]) as img:
             img.load()  # decode it: a truncated or corrupt image fails here
@@ -40,5 +41,5 @@ def check_image(data):
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError,
             Image.DecompressionBombError):
-        raise AttachmentInvalid("The file must be a JPEG, PNG, WebP or GIF image") from None
+        raise AttachmentInvalid(gettext("The file must be a JPEG, PNG, WebP or GIF image")) from None
     return mime

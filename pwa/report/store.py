@@ -22,6 +22,9 @@ from dataclasses import dataclass
 
 import http_sf
 from flask import current_app
+# Messages a person may see (the device shows a refusal) are in the report's language (the
+# outbox sends it as Accept-Language, pwa/i18n.py); those for client developers stay English.
+from flask_babel import gettext
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
@@ -138,7 +141,8 @@ def open_report(envelope, keyring):
         answers = guards.loads(plaintext.decode("utf-8"))
     except (sealing.SealError, UnicodeDecodeError, ValueError):
         raise Rejected(422, "sealed_invalid",
-                       "The report could not be opened. Reload the page and send it again.",
+                       gettext("The report could not be opened. Reload the page and send it "
+                               "again."),
                        field="report") from None
     if not isinstance(answers, dict) or answers.get("v") != 1:
         raise Rejected(422, "sealed_invalid", "The report is in a format we do not know.",
@@ -158,20 +162,22 @@ def open_attachments(blobs, answers, keyring):
     """Check each sealed attachment by content; returns their plaintext SHA-256 hashes."""
     declared = answers.get("attachments") or []
     if len(blobs) > MAX_ATTACHMENTS:
-        raise _attachment_error(f"You can attach up to {MAX_ATTACHMENTS} screenshots",
+        raise _attachment_error(gettext("You can attach up to %(n)s screenshots",
+                                        n=MAX_ATTACHMENTS),
                                 rule="too_many")
     if len(blobs) != len(declared):
-        raise _attachment_error("The screenshots did not all arrive. Send the report again.",
+        raise _attachment_error(gettext("The screenshots did not all arrive. Send the report "
+                                        "again."),
                                 rule="mismatch")
     hashes = []
     for i, blob in enumerate(blobs):
         if len(blob) > sealed_files.MAX_SEALED_BYTES:
-            raise _attachment_error("Each screenshot must be 10 MB or smaller",
+            raise _attachment_error(gettext("Each screenshot must be 10 MB or smaller"),
                                     rule="too_large", index=i)
         try:
             plain = sealing.unseal(blob, keyring)
         except sealing.SealError:
-            raise _attachment_error("A screenshot could not be opened. Attach it again.",
+            raise _attachment_error(gettext("A screenshot could not be opened. Attach it again."),
                                     index=i) from None
         try:
             attachments.check_image(plain)
@@ -292,7 +298,8 @@ def receive(key, created_at, envelope, attachment_blobs=(), language=None):
         db.session.rollback()
         sealed_files.remove(app, stored)
         raise Rejected(409, "in_progress",
-                       "This report is being received right now. Try again shortly.") from None
+                       gettext("This report is being received right now. Try again "
+                               "shortly.")) from None
     except BaseException:
         db.session.rollback()
         sealed_files.remove(app, stored)

@@ -201,6 +201,8 @@
       var req = requestBody(entry);
       req.headers['Idempotency-Key'] = entry.id;
       req.headers['X-CSRFToken'] = token;
+      // A refusal's message in the language the report was written in (pwa/i18n.py).
+      if (entry.language) req.headers['Accept-Language'] = entry.language;
       return fetchWithTimeout('/api/reports', {
         method: 'POST', credentials: 'same-origin', cache: 'no-store',
         headers: req.headers, body: req.body,
