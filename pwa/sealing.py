@@ -147,6 +147,21 @@ def private_pem(private_key):
         serialization.NoEncryption())
 
 
+def public_pem(public_key):
+    return public_key.public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+
+
+def load_public_pem(data, where):
+    try:
+        key = serialization.load_pem_public_key(data)
+    except (ValueError, TypeError):
+        raise SealError(f"{where} is not a PEM public key") from None
+    if not isinstance(key, rsa.RSAPublicKey) or key.key_size < 2048:
+        raise SealError(f"{where} must be an RSA public key of at least 2048 bits")
+    return key
+
+
 def load_private_pem(data, where):
     try:
         key = serialization.load_pem_private_key(data, password=None)
