@@ -2,6 +2,7 @@
 import io
 import json
 import uuid
+import weakref
 
 from PIL import Image
 
@@ -61,24 +62,42 @@ def csrf_token(client):
     return client.get("/api/csrf").get_json()["token"]
 
 
+# app -> {(idempotency key, what was sealed): the sealed bytes}: like a device, which seals
+# a report once and resends the same bytes on every retry.
+_SEALED_ONCE = weakref.WeakKeyDictionary()
+
+
+def _seal_once(app, key, what, seal):
+    bare = (key or "").split(";")[0].strip().strip('"')  # either form names one key
+    sealed = _SEALED_ONCE.setdefault(app, {})
+    if (bare, what) not in sealed:
+        sealed[bare, what] = seal()
+    return sealed[bare, what]
+
+
 def post_report(client, app, answers=None, key="auto", images=(), envelope=None,
                 created_at=CREATED_AT, headers=None, sealed_attachments=None):
-    """POST /api/reports as the device does: JSON, or multipart when there are images."""
+    """POST /api/reports as the device does: JSON, or multipart when there are images. A
+    report is sealed once per key: a retry with the same key and content resends the same
+    bytes."""
     answers = full_answers() if answers is None else answers
     if images and "attachments" not in answers:
         answers = {**answers, "attachments": [
             {"name": f"shot{i}.png", "type": "image/png", "size": len(img)}
             for i, img in enumerate(images)]}
-    envelope = envelope if envelope is not None else seal_json(app, answers)
     hdrs = {"X-CSRFToken": csrf_token(client)}
     if key == "auto":
         key = str(uuid.uuid4())
+    if envelope is None:
+        envelope = _seal_once(app, key, json.dumps(answers, sort_keys=True),
+                              lambda: seal_json(app, answers))
     if key is not None:
         hdrs["Idempotency-Key"] = key
     hdrs.update(headers or {})
     meta = {"created_at": created_at, "report": envelope}
     blobs = sealed_attachments if sealed_attachments is not None else [
-        seal_bytes(app, img) for img in images]
+        _seal_once(app, key, (i, img), lambda img=img: seal_bytes(app, img))
+        for i, img in enumerate(images)]
     if blobs:
         data = {"meta": json.dumps(meta),
                 "attachment": [(io.BytesIO(b), f"a{i}.sealed", "application/octet-stream")
