@@ -111,8 +111,12 @@ def step_page(step_id):
     progress = progress_mod.load()
     answers = dict(progress.answers) if progress else {}
     if request.method == "GET":
-        rows = min(len(answers.get("contacts") or []) + 1, steps.MAX_CONTACTS)
-        return _render_step(step_id, answers, row_count=rows)
+        rows = min(max(len(answers.get("contacts") or []) + 1, _int(request.args.get("rows"), 1)),
+                   steps.MAX_CONTACTS)
+        errors = []
+        if request.args.get("invalid"):  # the redirect after a POST with errors
+            errors = _upload_errors_from_query() + steps.validate_step(step_id, answers)
+        return _render_step(step_id, answers, errors, row_count=rows)
 
     answers.update(steps.from_form(step_id, request.form))
     file_names = progress.files if progress else []
@@ -121,22 +125,48 @@ def step_page(step_id):
         upload_errors = _take_uploads(answers, file_names)
     progress = progress_mod.save(progress, answers, file_names)
 
+    # Every POST answers with a redirect (Post/Redirect/Get), errors included: the browser
+    # keeps a POST's body with its history entry, and Chromium writes that to its session
+    # files on disk, so a page answering a POST would leave what was typed on the phone.
+    # What was typed is in the sealed progress; the GET page shows it again with its errors.
     add_row = request.form.get("add_row")
     if add_row == "contacts":
         shown = _int(request.form.get("contacts-rows"), 1)
-        return _render_step(step_id, answers, row_count=min(shown + 1, steps.MAX_CONTACTS))
+        return _redirect_to_step(step_id, rows=min(shown + 1, steps.MAX_CONTACTS))
     if request.form.get("remove_attachment") is not None:
-        return _render_step(step_id, answers, upload_errors)
+        return _redirect_to_step(step_id, upload_errors)
 
     errors = upload_errors + steps.validate_step(step_id, answers)
     if errors:
         rows = max(_int(request.form.get("contacts-rows"), 1),
                    len(answers.get("contacts") or []))
-        return _render_step(step_id, answers, errors, row_count=rows)
+        return _redirect_to_step(step_id, upload_errors, rows=rows, invalid=True)
     if _returning():
         return redirect(url_for("report.check"))
     return redirect(url_for("report.step_page", step_id=steps.next_step(step_id))
                     if steps.next_step(step_id) != "check" else url_for("report.check"))
+
+
+def _redirect_to_step(step_id, upload_errors=(), rows=None, invalid=False):
+    """The step page again by GET. Upload errors travel as their rule only (a file's name
+    would reach the browser's history in the URL), so their message is the field's own."""
+    args = {}
+    if invalid or upload_errors:
+        args["invalid"] = "1"
+    if upload_errors:
+        args["upload"] = ",".join(sorted({e.rule for e in upload_errors}))
+    if rows and rows > 1:
+        args["rows"] = str(rows)
+    if _returning():
+        args["return"] = "check"
+    return redirect(url_for("report.step_page", step_id=step_id, **args), code=303)
+
+
+def _upload_errors_from_query():
+    f = steps.step("evidence").field("attachments")
+    rules = (request.args.get("upload") or "").split(",")
+    return [steps.FieldError("evidence", "attachments", rule, f.messages[rule])
+            for rule in ("too_many", "invalid", "too_large") if rule in rules]
 
 
 def _int(value, default):

@@ -47,7 +47,6 @@ class Field:
     max_items: int | None = None
     # The page heading is this field's legend/label (single-question steps, GOV.UK style).
     is_heading: bool = False
-    autocomplete: str | None = None
 
     def choice_label(self, value):
         return dict(self.choices).get(value, value)
@@ -192,14 +191,13 @@ STEPS = (
               hint="An officer may want to talk to you about what happened.",
               messages=_msgs(required="Select how we can contact you",
                              invalid="Select one of the options")),
-        Field("name", "text", "Your name", max_length=100, autocomplete="name",
+        Field("name", "text", "Your name", max_length=100,
               required_if={"field": "contact_method", "equals": ["phone", "email"]},
               shown_if={"field": "contact_method", "equals": ["phone", "email"]},
               hint="If you want us to contact you.",
               messages=_msgs(required="Enter your name",
                              too_long="Your name must be 100 characters or fewer")),
         Field("phone", "tel", "Phone number", max_length=20, pattern=PHONE_PATTERN,
-              autocomplete="tel",
               required_if={"field": "contact_method", "equals": "phone"},
               shown_if={"field": "contact_method", "equals": "phone"},
               hint="If you chose phone. For example, 07700 900 982.",
@@ -207,7 +205,6 @@ STEPS = (
                              too_long="Enter a phone number, like 07700 900 982",
                              pattern="Enter a phone number, like 07700 900 982")),
         Field("email", "email", "Email address", max_length=254, pattern=EMAIL_PATTERN,
-              autocomplete="email",
               required_if={"field": "contact_method", "equals": "email"},
               shown_if={"field": "contact_method", "equals": "email"},
               hint="If you chose email.",

@@ -6,7 +6,14 @@
  * the service worker answers only versioned static URLs offline, so no module imports it.
  *
  * IndexedDB `sx-outbox`: `outbox` (sealed envelopes only, keyed by the report's idempotency
- * key), `sent` (reference and date only), `drafts` (answers in progress, only with consent).
+ * key), `sent` (reference and date only), `drafts` (answers in progress, only with consent,
+ * encrypted) and `keys` (the drafts' non-extractable AES-GCM key).
+ *
+ * Drafts are never written in plain text: IndexedDB in Chromium is a LevelDB folder whose log
+ * keeps deleted and overwritten values until compaction, so deleting a draft does not erase
+ * it. Each draft is encrypted with a key made for it (WebCrypto, non-extractable) and kept
+ * beside it; sending or discarding deletes the key with the draft (crypto-shredding), so the
+ * ciphertext that lingers in the log can no longer be opened by the page.
  *
  * Delivery rules: a fresh CSRF token before each attempt (never stored); retry on network
  * errors, 5xx, 429 and 409 with capped exponential back-off (Retry-After honoured); a final 4xx
@@ -20,7 +27,7 @@
   'use strict';
 
   var DB_NAME = 'sx-outbox';
-  var DB_VERSION = 1;
+  var DB_VERSION = 2;  // 2: drafts encrypted, `keys` store
   var SYNC_TAG = 'sx-outbox';
   var BASE_DELAY = 2000;
   // A request that never answers (a dropped mobile link, a captive portal) must not hold the
@@ -43,6 +50,9 @@
         if (!db.objectStoreNames.contains('outbox')) db.createObjectStore('outbox', { keyPath: 'id' });
         if (!db.objectStoreNames.contains('sent')) db.createObjectStore('sent', { keyPath: 'reference' });
         if (!db.objectStoreNames.contains('drafts')) db.createObjectStore('drafts', { keyPath: 'id' });
+        // A version-1 draft was plain text: it goes (the person starts that report again).
+        else request.transaction.objectStore('drafts').clear();
+        if (!db.objectStoreNames.contains('keys')) db.createObjectStore('keys', { keyPath: 'id' });
       };
       request.onsuccess = function () {
         var db = request.result;
@@ -333,9 +343,10 @@
       attachments: entry.attachments || [], status: 'queued', attempts: 0, not_before: 0,
       error: null,
     };
-    return withStores(['outbox', 'drafts'], 'readwrite', function (outbox, drafts) {
+    return withStores(['outbox', 'drafts', 'keys'], 'readwrite', function (outbox, drafts, keys) {
       outbox.put(record);
       drafts.clear();
+      keys.delete(DRAFT_KEY_ID);
     }).then(function () {
       requestPersistence();
       registerSync();
@@ -368,6 +379,85 @@
     return function () { listeners = listeners.filter(function (f) { return f !== fn; }); };
   }
 
+  // ---- Drafts, encrypted (answers in progress, only with consent) -----------------------
+  var DRAFT_KEY_ID = 'drafts';
+
+  // The drafts' key: made on the first save, non-extractable, deleted with the draft.
+  function draftKey() {
+    return get('keys', DRAFT_KEY_ID).then(function (found) {
+      if (found) return found.key;
+      return crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt'])
+        .then(function (key) {
+          // Two saves at once may both make one: the first stored wins.
+          return withStores(['keys'], 'readwrite', function (s) {
+            var request = s.get(DRAFT_KEY_ID);
+            request.onsuccess = function () {
+              if (!request.result) s.put({ id: DRAFT_KEY_ID, key: key });
+            };
+          }).then(function () { return get('keys', DRAFT_KEY_ID); })
+            .then(function (stored) { return stored.key; });
+        });
+    });
+  }
+
+  function encrypt(key, bytes) {
+    var iv = crypto.getRandomValues(new Uint8Array(12));
+    return crypto.subtle.encrypt({ name: 'AES-GCM', iv: iv }, key, bytes)
+      .then(function (ct) { return { iv: iv, ct: ct }; });
+  }
+  function decrypt(key, box) {
+    return crypto.subtle.decrypt({ name: 'AES-GCM', iv: box.iv }, key, box.ct);
+  }
+
+  // draft: {key, answers, step, files: [File]}. Stored: {id, saved_at, meta: box, files: [box]}
+  // where meta holds everything but the files' bytes (their names and types included).
+  function saveDraft(draft) {
+    var files = draft.files || [];
+    var meta = {
+      key: draft.key, answers: draft.answers, step: draft.step,
+      files: files.map(function (f) { return { name: f.name, type: f.type, lastModified: f.lastModified }; }),
+    };
+    return draftKey().then(function (key) {
+      return Promise.all([
+        encrypt(key, new TextEncoder().encode(JSON.stringify(meta))),
+        Promise.all(files.map(function (f) {
+          return f.arrayBuffer().then(function (bytes) { return encrypt(key, bytes); });
+        })),
+      ]);
+    }).then(function (boxes) {
+      return withStores(['drafts'], 'readwrite', function (s) {
+        s.put({ id: 'current', saved_at: new Date().toISOString(), meta: boxes[0], files: boxes[1] });
+      });
+    });
+  }
+
+  // The draft as saved, or undefined (none, or its key is gone: unreadable, so none).
+  function loadDraft() {
+    return Promise.all([get('drafts', 'current'), get('keys', DRAFT_KEY_ID)]).then(function (found) {
+      var record = found[0];
+      var stored = found[1];
+      if (!record || !record.meta || !stored) return undefined;
+      return Promise.all([
+        decrypt(stored.key, record.meta),
+        Promise.all((record.files || []).map(function (box) { return decrypt(stored.key, box); })),
+      ]).then(function (plain) {
+        var meta = JSON.parse(new TextDecoder().decode(plain[0]));
+        var files = meta.files.map(function (f, i) {
+          return new File([plain[1][i]], f.name, { type: f.type, lastModified: f.lastModified });
+        });
+        return { key: meta.key, answers: meta.answers, step: meta.step, files: files, saved_at: record.saved_at };
+      });
+    });
+  }
+
+  // The draft and its key go together: what lingers of the draft cannot be opened.
+  function discardDraft() {
+    return withStores(['drafts', 'keys'], 'readwrite', function (drafts, keys) {
+      drafts.clear();
+      keys.delete(DRAFT_KEY_ID);
+    });
+  }
+
   var started = false;
   // Page triggers: app start, back online, page shown again.
   function start() {
@@ -398,15 +488,7 @@
     sent: function () { return getAll('sent'); },
     subscribe: subscribe,
     start: start,
-    drafts: {
-      save: function (draft) {
-        return withStores(['drafts'], 'readwrite', function (s) {
-          s.put(Object.assign({}, draft, { id: 'current', saved_at: new Date().toISOString() }));
-        });
-      },
-      load: function () { return get('drafts', 'current'); },
-      discard: function () { return withStores(['drafts'], 'readwrite', function (s) { s.clear(); }); },
-    },
+    drafts: { save: saveDraft, load: loadDraft, discard: discardDraft },
   };
 
   // In a page: start the triggers now (pages load this file with a plain script tag).

@@ -421,6 +421,7 @@ async function start(form) {
       for (const file of state.files) attachments.push(await sxSeal.seal(file, key));
       state.sending = true;
       await sxOutbox.enqueue({ id: state.key, created_at: new Date().toISOString(), report, attachments });
+      form.reset(); // the answers are sealed in the outbox; none stay in the page's fields
       show('sent');
       renderStatus();
     } catch (err) {
