@@ -1,5 +1,6 @@
 """Helpers for the report tests: complete answers, sealed envelopes, posting to the API."""
 import io
+import re
 import json
 import uuid
 import weakref
@@ -35,7 +36,7 @@ def full_answers(**changes):
 
 
 def public_key(app):
-    return sealing.keyring(app).current.public_key()
+    return sealing.public_keys(app).current
 
 
 def seal_json(app, obj):
@@ -105,3 +106,31 @@ def post_report(client, app, answers=None, key="auto", images=(), envelope=None,
         return client.post("/api/reports", data=data, headers=hdrs,
                            content_type="multipart/form-data")
     return client.post("/api/reports", json=meta, headers=hdrs)
+
+
+TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+class Form:
+    """A person with a browser and no JavaScript: reads the token from the page it is on."""
+
+    def __init__(self, client):
+        self.client = client
+        self.token = None
+
+    def get(self, url, **kw):
+        response = self.client.get(url, **kw)
+        match = TOKEN.search(response.get_data(as_text=True))
+        if match:
+            self.token = match.group(1)
+        return response
+
+    def post(self, url, data=None, **kw):
+        if self.token is None:
+            self.get(url)
+        data = {**(data or {}), "csrf_token": self.token}
+        response = self.client.post(url, data=data, content_type="multipart/form-data", **kw)
+        match = TOKEN.search(response.get_data(as_text=True))
+        if match:
+            self.token = match.group(1)
+        return response
