@@ -4,8 +4,8 @@ import sys
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import (advice, assets, cli, config, errors, health, offline_app, officers, pages, report,
-               sealing, security, site)
+from . import (advice, assets, cli, config, errors, guards, health, offline_app, officers, pages,
+               report, sealing, security, site)
 from .extensions import cache, compress, csrf, db, limiter, migrate
 
 
@@ -41,6 +41,7 @@ def _build(config_object: object | None) -> Flask:
 
     migrate.init_app(app, db)
     cache.init_app(app)
+    guards.init_app(app)  # before CSRFProtect: it must not see a nameless part
     csrf.init_app(app)
     # Flask-Limiter keeps the first app's key prefix and default and application limits on
     # its shared object (init_app only fills them when empty); clear them so every app built

@@ -35,6 +35,10 @@ def handle_http(err: HTTPException) -> Response:
     else:
         template = TEMPLATES.get(status, "errors/500.html" if status >= 500 else "errors/4xx.html")
         response = make_response(render_template(template, status=status), status)
+    # What the exception itself says in headers (405's Allow, 429's Retry-After...).
+    for name, value in err.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
     response.headers.setdefault("Cache-Control", "no-store")
     return response
 

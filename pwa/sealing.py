@@ -21,6 +21,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from . import guards
+
 ALG = "RSA-OAEP-256+A256GCM"
 OAEP = padding.OAEP(mgf=padding.MGF1(hashes.SHA256()), algorithm=hashes.SHA256(), label=None)
 
@@ -119,7 +121,7 @@ def parse_envelope(data):
     """Accept an envelope as a dict, JSON text or bytes; check its shape."""
     if isinstance(data, (bytes, str)):
         try:
-            data = json.loads(data)
+            data = guards.loads(data)
         except ValueError:
             raise SealError("envelope is not JSON") from None
     if not isinstance(data, dict) or data.get("v") != 1 or data.get("alg") != ALG:

@@ -5,7 +5,7 @@ import json
 from flask import Blueprint, current_app, g, jsonify, request
 from flask_wtf.csrf import CSRFError, generate_csrf
 
-from .. import sealing
+from .. import guards, sealing
 from ..errors import api_error
 from ..extensions import db, limiter
 from ..models import Report
@@ -53,12 +53,28 @@ def openapi_document():
 
 def _replay_of_stored_report():
     """A retry of a report already stored is answered from the database and must not be
-    refused by the rate limit: the device only wants its reference back."""
+    refused by the new-report limit: the device only wants its reference back."""
     key = _key_or_none()
     if not key:
         return False
     return db.session.execute(
         db.select(Report.id).where(Report.idempotency_key == key)).first() is not None
+
+
+def _exact_replay():
+    """The stored report's own bytes again (what a device's outbox retries): free of the
+    attempt limit. Anything else under a stored key (different content, 422
+    idempotency_conflict, or the same content sealed again) costs an unseal, so it counts."""
+    if "exact_replay" not in g:
+        g.exact_replay = False
+        key = _key_or_none()
+        if key and _replay_of_stored_report():
+            try:
+                meta, blobs = _read_body()
+                g.exact_replay = store.is_exact_replay(key, meta.get("report"), blobs)
+            except store.Rejected:
+                pass
+    return g.exact_replay
 
 
 def _not_a_replay():
@@ -86,7 +102,7 @@ def _idempotency_key():
 @bp.post("/reports")
 @limiter.limit(limits.new_reports, deduct_when=lambda r: g.get("report_created", False),
                exempt_when=_replay_of_stored_report, scope="report-new")
-@limiter.limit(limits.attempts, exempt_when=_replay_of_stored_report, scope="report-attempt")
+@limiter.limit(limits.attempts, exempt_when=_exact_replay, scope="report-attempt")
 @limiter.limit(limits.replays, key_func=_idempotency_key, exempt_when=_not_a_replay,
                scope="report-replay")
 def create_report():
@@ -109,14 +125,25 @@ def create_report():
 
 def _read_body():
     """JSON `{"created_at", "report"}`, or multipart with that JSON in part `meta` and one
-    sealed envelope per `attachment` part."""
+    sealed envelope per `attachment` part. Read once per request (the limits look too)."""
+    if "report_body" not in g:
+        try:
+            g.report_body = _parse_body()
+        except store.Rejected as err:
+            g.report_body = err
+    if isinstance(g.report_body, store.Rejected):
+        raise g.report_body
+    return g.report_body
+
+
+def _parse_body():
     if request.mimetype == "multipart/form-data":
         meta_text = request.form.get("meta")
         if meta_text is None and "meta" in request.files:
             meta_text = request.files["meta"].read().decode("utf-8", "replace")
         blobs = [part.read() for part in request.files.getlist("attachment")]
         try:
-            meta = json.loads(meta_text or "")
+            meta = guards.loads(meta_text or "")
         except ValueError:
             meta = None
     elif request.is_json:

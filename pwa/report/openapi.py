@@ -14,7 +14,8 @@ ERROR_CODES = {
                    "from /api/csrf and try again.",
     "in_progress": "409: a request with this key is being stored right now; try again "
                    "later.",
-    "too_large": "413: the request is larger than the report and its attachments can be.",
+    "too_large": "413: the request is larger than the report and its attachments can be, "
+                 "or the sealed report is larger than 512 KiB (checked before opening it).",
     "unsupported_type": "415: send application/json or multipart/form-data.",
     "invalid": "422: an answer breaks a rule; `field` and `step` say which (the rules are at "
                "/report/rules.json); `errors` lists every one.",
@@ -26,6 +27,8 @@ ERROR_CODES = {
                             "content.",
     "rate_limited": "429: too many reports from this address; wait `Retry-After` seconds.",
 }
+
+KEY_PATTERN = r'^([!#-~]([ -~]{0,62}[!-~])?|"([ !#-\[\]-~]|\\[\\"]){1,64}")$'
 
 _ERROR = {
     "type": "object", "required": ["error"],
@@ -39,7 +42,9 @@ _ERROR = {
                       "<field> for a row, created_at, report, attachments)."},
             "step": {"type": "string", "description": "The form step to go back to."},
             "rule": {"type": "string", "description": "required, invalid, too_long, "
-                     "pattern, too_many, too_large, mismatch."},
+                     "pattern, too_many, too_large, mismatch, unknown (an answer the form "
+                     "does not ask for; step is `check`), too_late (created_at more than "
+                     "24 hours ahead of the server's clock)."},
             "index": {"type": "integer", "description": "Which attachment (from 0)."},
             "errors": {"type": "array", "items": {"type": "object"}},
         }}},
@@ -63,7 +68,9 @@ _META = {
     "type": "object", "required": ["created_at", "report"],
     "properties": {
         "created_at": {"type": "string", "format": "date-time",
-                       "description": "When the person pressed Send, by the device's clock."},
+                       "description": "When the person pressed Send, by the device's clock. "
+                                      "More than 24 hours ahead of the server's clock is "
+                                      "refused (422 invalid, rule too_late)."},
         "report": {"$ref": "#/components/schemas/Envelope",
                    "description": "The answers, sealed: UTF-8 JSON {\"v\": 1, \"in_danger\": "
                                   "..., ...} with the keys of /report/rules.json; with "
@@ -136,8 +143,10 @@ def document():
                     {"name": "Idempotency-Key", "in": "header", "required": True,
                      "description": "A random UUID made when the report was started, as a "
                                     "Structured Field string (`\"…\"`, the IETF draft's "
-                                    "form) or bare.",
-                     "schema": {"type": "string", "maxLength": 64}},
+                                    "form) or bare: up to 64 printable ASCII characters.",
+                     # Bare (not starting with a quote, no space at either end) or quoted
+                     # (with \\ before any " or \\ inside).
+                     "schema": {"type": "string", "pattern": KEY_PATTERN}},
                     {"name": "X-CSRFToken", "in": "header", "required": True,
                      "description": "From GET /api/csrf, fetched for this attempt.",
                      "schema": {"type": "string"}},
@@ -145,9 +154,10 @@ def document():
                 "requestBody": {"required": True, "content": {
                     "application/json": {"schema": {"$ref": "#/components/schemas/Meta"}},
                     "multipart/form-data": {
-                        "schema": {"type": "object", "required": ["meta"], "properties": {
-                            "meta": {"type": "string",
-                                     "description": "The Meta JSON, as text."},
+                        "schema": {"type": "object", "required": ["meta"],
+                                   "additionalProperties": False, "properties": {
+                            "meta": {"$ref": "#/components/schemas/Meta",
+                                     "description": "The Meta JSON, as the part's text."},
                             "attachment": {"type": "array", "maxItems": MAX_ATTACHMENTS,
                                            "items": {"type": "string",
                                                      "contentMediaType": "application/json",

@@ -8,12 +8,11 @@ its live count call it on every request (so a report in danger reaches the top w
 poll of arriving) and `flask report open` does the same from a timer.
 """
 import hashlib
-import json
 from dataclasses import dataclass, field
 
 from flask import current_app
 
-from .. import sealing
+from .. import guards, sealing
 from ..extensions import db
 from ..models import Report
 from . import attachments, sealed_files
@@ -62,8 +61,8 @@ def open_answers(envelope, keyring):
     """Unseal the answers in memory; raises Rejected(sealed_invalid)."""
     try:
         plaintext = sealing.unseal(envelope, keyring)
-        answers = json.loads(plaintext.decode("utf-8"))
-    except (sealing.SealError, UnicodeDecodeError, ValueError, RecursionError):
+        answers = guards.loads(plaintext.decode("utf-8"))
+    except (sealing.SealError, UnicodeDecodeError, ValueError):
         raise Rejected(422, "sealed_invalid",
                        "The report could not be opened. Reload the page and send it again.",
                        field="report") from None

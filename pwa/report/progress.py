@@ -8,6 +8,11 @@ answers" to the person holding that cookie and to nobody else; when the cookie g
 row is unreadable and is deleted after REPORT_PROGRESS_HOURS. Uploaded screenshots are
 sealed to the force's public key at once, as a device does. "Send report" seals the answers
 to the public key too (pwa/report/__init__.py).
+
+Once the report is sent, its row stays as a marker until it expires: answers and files are
+gone (`sealed` is empty), and its idempotency key finds the stored report. So the cookie never
+holds the reference (nothing readable about a report), and a second "Send report" (double
+click, back button, several tabs at once) finds the same reference instead of an error.
 """
 import base64
 import binascii
@@ -20,6 +25,8 @@ import uuid
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from flask import current_app, session
+from flask.sessions import SecureCookieSessionInterface
+from itsdangerous import BadSignature
 
 from .. import sealing
 from ..extensions import db
@@ -48,6 +55,31 @@ class Progress:
     def created_at(self):
         when = self.row.created_at
         return when if when.tzinfo else when.replace(tzinfo=datetime.timezone.utc)
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, readable for as long as progress is kept.
+
+    Flask refuses a cookie signed longer ago than PERMANENT_SESSION_LIFETIME (15 minutes, for
+    officers) even when the session is not permanent: a person writing a long answer without
+    JavaScript would come back to no progress and no CSRF token. Reading allows the longer of
+    the two; officers' sessions still end after their idle minutes (their blueprint checks a
+    last-seen time on every request), and the progress itself after REPORT_PROGRESS_HOURS.
+    """
+
+    def open_session(self, app, request):
+        serializer = self.get_signing_serializer(app)
+        if serializer is None:
+            return None
+        value = request.cookies.get(self.get_cookie_name(app))
+        if not value:
+            return self.session_class()
+        max_age = max(app.permanent_session_lifetime.total_seconds(),
+                      app.config.get("REPORT_PROGRESS_HOURS", DEFAULT_HOURS) * 3600)
+        try:
+            return self.session_class(serializer.loads(value, max_age=int(max_age)))
+        except BadSignature:
+            return self.session_class()
 
 
 def _ttl():
@@ -86,11 +118,11 @@ def load():
     row = db.session.get(FormProgress, pid)
     if row is None:
         return None
-    updated = row.updated_at if row.updated_at.tzinfo else row.updated_at.replace(
-        tzinfo=datetime.timezone.utc)
-    if updated < utcnow() - _ttl():
+    if _expired(row):
         discard(row)
         return None
+    if is_sent(row):
+        return None  # sent: whatever comes next is a new report
     key = _session_key()
     answers = _decrypt(key, row.id, row.sealed) if key else None
     if answers is None:
@@ -98,6 +130,34 @@ def load():
         discard(row)
         return None
     return Progress(row, answers)
+
+
+def is_sent(row):
+    return not row.sealed
+
+
+def sent_row():
+    """This visitor's sent report marker (a row with no answers), or None."""
+    pid = session.get(SESSION_KEY)
+    row = db.session.get(FormProgress, pid) if pid else None
+    if row is None or not is_sent(row) or _expired(row):
+        return None
+    return row
+
+
+def _expired(row):
+    updated = row.updated_at if row.updated_at.tzinfo else row.updated_at.replace(
+        tzinfo=datetime.timezone.utc)
+    return updated < utcnow() - _ttl()
+
+
+def mark_sent(pid, file_names):
+    """Forget the answers and files of a sent report, keeping the row as a marker. Safe when
+    another request for the same progress does the same at the same time."""
+    sealed_files.remove(current_app._get_current_object(), file_names)
+    db.session.execute(db.update(FormProgress).where(FormProgress.id == pid)
+                       .values(sealed=b"", files=[], updated_at=utcnow()))
+    db.session.commit()
 
 
 def save(progress, answers, file_names=None):
@@ -112,6 +172,7 @@ def save(progress, answers, file_names=None):
             AESGCM.generate_key(bit_length=256)).decode()
     else:
         row = progress.row
+        session.modified = True  # a fresh cookie signature: its age counts from now
     row.sealed = _encrypt(_session_key(), row.id, answers)
     if file_names is not None:
         row.files = list(file_names)
@@ -134,8 +195,10 @@ def discard(row=None):
     session.pop(SESSION_KEY, None)
     session.pop(SESSION_SECRET, None)
     if row is not None:
-        sealed_files.remove(current_app._get_current_object(), row.files or [])
-        db.session.delete(row)
+        pid, names = row.id, list(row.files or [])
+        sealed_files.remove(current_app._get_current_object(), names)
+        # By id, not by object: another request may have deleted it already.
+        db.session.execute(db.delete(FormProgress).where(FormProgress.id == pid))
         db.session.commit()
 
 

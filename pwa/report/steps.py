@@ -19,6 +19,8 @@ MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 ATTACHMENT_TYPES = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WebP",
                     "image/gif": "GIF"}
 MAX_CONTACTS = 20
+# A screenshot's file name as kept in the answers (the no-JS form cuts longer ones).
+MAX_ATTACHMENT_NAME = 200
 
 PHONE_PATTERN = r"^\+?[(]?[0-9][0-9 ()-]{8,18}[0-9]$"
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
@@ -181,6 +183,8 @@ STEPS = (
                    "10 MB each.",
               messages=_msgs(too_many=f"You can attach up to {MAX_ATTACHMENTS} screenshots",
                              too_large="Each screenshot must be 10 MB or smaller",
+                             too_long=f"A file name must be {MAX_ATTACHMENT_NAME} "
+                                      "characters or fewer",
                              invalid="The file must be a JPEG, PNG, WebP or GIF image")),
     )),
     Step("contact", "How can we contact you?", summary="Contact", fields=(
@@ -234,6 +238,8 @@ STEPS = (
 
 STEP_IDS = tuple(s.id for s in STEPS)
 BY_ID = {s.id: s for s in STEPS}
+# Every key a report's answers may have.
+KNOWN_KEYS = {"v", *(f.name for s in STEPS for f in s.fields)}
 UNDER_18 = ("under-13", "13-15", "16-17")
 
 
@@ -281,7 +287,7 @@ def rules():
 class FieldError:
     step: str
     field: str  # the answer key, or "contacts-<i>-<field>" for a row
-    rule: str  # required | invalid | too_long | pattern | too_many | too_large
+    rule: str  # required | invalid | too_long | pattern | too_many | too_large | unknown
     message: str
 
     def as_dict(self):
@@ -314,8 +320,10 @@ def _check_field(f, value, answers, step_id, name):
         return [FieldError(step_id, name, "required", msg["required"])] if required else []
     if f.type == "multi":
         allowed = {v for v, _ in f.choices}
+        # Each choice at most once: a list of a million "instagram"s is not an answer.
         if not isinstance(value, list) or not all(isinstance(v, str) and v in allowed
-                                                  for v in value):
+                                                  for v in value) \
+                or len(set(value)) != len(value):
             return [FieldError(step_id, name, "invalid", msg["invalid"])]
         return []
     if not isinstance(value, str):
@@ -339,6 +347,9 @@ def _check_list(f, value, step_id):
         return [FieldError(step_id, f.name, "invalid", f.messages["invalid"])]
     if len(value) > f.max_items:
         return [FieldError(step_id, f.name, "too_many", f.messages["too_many"])]
+    known = {item.name for item in f.item_fields}
+    if any(set(row) - known for row in value):
+        return [FieldError(step_id, f.name, "invalid", f.messages["invalid"])]
     errors = []
     for i, row in enumerate(value):
         for item in f.item_fields:
@@ -356,8 +367,11 @@ def _check_files(f, value, step_id):
     if len(value) > f.max_items:
         return [FieldError(step_id, f.name, "too_many", f.messages["too_many"])]
     for item in value:
-        if not isinstance(item, dict) or not isinstance(item.get("name", ""), str):
+        if not isinstance(item, dict) or not isinstance(item.get("name", ""), str) \
+                or set(item) - {"name", "type", "size"}:
             return [FieldError(step_id, f.name, "invalid", f.messages["invalid"])]
+        if len(item.get("name", "")) > MAX_ATTACHMENT_NAME:
+            return [FieldError(step_id, f.name, "too_long", f.messages["too_long"])]
         if item.get("type") not in ATTACHMENT_TYPES:
             return [FieldError(step_id, f.name, "invalid", f.messages["invalid"])]
         size = item.get("size")
@@ -390,6 +404,10 @@ def validate(answers):
     errors = []
     for s in STEPS:
         errors += validate_step(s.id, answers)
+    # Only the answers the steps ask for: anything else would reach officers' pages unchecked.
+    for key in sorted(set(answers) - KNOWN_KEYS, key=str):
+        errors.append(FieldError("check", str(key)[:64], "unknown",
+                                 "This is not an answer the form asks for"))
     return errors
 
 
@@ -402,13 +420,24 @@ def first_incomplete_step(answers):
 
 # --- the no-JS form's fields to answers ----------------------------------------------------
 
+# What the no-JS form keeps of a typed answer, in multiples of its longest valid length: far
+# more than anyone types (so a too-long answer comes back whole, with its error), far less
+# than the 67 MB a request body may be (so a stranger cannot fill the progress table).
+KEEP_TYPED = 10
+
+
+def _typed(value, f):
+    return value[:(f.max_length or 100) * KEEP_TYPED]
+
+
 def from_form(step_id, form):
-    """Read one step's answers from a submitted HTML form (a MultiDict), as typed."""
+    """Read one step's answers from a submitted HTML form (a MultiDict), as typed (within
+    KEEP_TYPED times each field's length)."""
     s = BY_ID[step_id]
     out = {}
     for f in s.fields:
         if f.type == "multi":
-            out[f.name] = form.getlist(f.name)
+            out[f.name] = [_typed(v, f) for v in form.getlist(f.name)[:len(f.choices) + 5]]
         elif f.type == "list":
             rows = []
             for i in range(MAX_CONTACTS + 5):
@@ -418,14 +447,16 @@ def from_form(step_id, form):
                     continue
                 if (value or "").strip() == "":
                     continue  # an empty row is not an answer
-                rows.append({"kind": kind or "", "value": value})
+                kind_f, value_f = f.item_fields
+                rows.append({"kind": _typed(kind or "", kind_f),
+                             "value": _typed(value, value_f)})
             out[f.name] = rows
         elif f.type == "files":
             continue  # uploads are handled by the view
         else:
             value = form.get(f.name)
             if value is not None:
-                out[f.name] = value
+                out[f.name] = _typed(value, f)
     return out
 
 

@@ -43,9 +43,12 @@ from .steps import MAX_ATTACHMENTS
 ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 MAX_KEY_LENGTH = 64
 LOCK_TIMEOUT_MS = 10_000
-# A sealed report's answers (text only; screenshots travel apart): the longest answers the
-# steps allow come to a few tens of KB, sealed and base64'd.
-MAX_SEALED_REPORT_BYTES = 256 * 1024
+# The largest sealed report accepted, checked before anything is unsealed. The largest report
+# the rules allow (every answer at its longest in 4-byte characters, JSON-escaped: about
+# 232 KB) seals to about 310 KB; tests/test_limits.py keeps this true.
+MAX_SEALED_REPORT_BYTES = 512 * 1024
+# A device's clock may be wrong; a report "written" further ahead than this is refused.
+CREATED_AT_FUTURE_TOLERANCE = datetime.timedelta(hours=24)
 
 
 class Rejected(Exception):
@@ -116,12 +119,18 @@ def parse_created_at(value):
                        field="created_at")
     try:
         when = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=datetime.timezone.utc)
+        # At the calendar's edges (9999-12-31T23:59:59-14:00) UTC is outside it.
+        when = when.astimezone(datetime.timezone.utc)
+    except (ValueError, OverflowError):
         raise Rejected(422, "invalid", "created_at must be an ISO 8601 date and time",
                        field="created_at") from None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=datetime.timezone.utc)
-    return when.astimezone(datetime.timezone.utc)
+    if when > datetime.datetime.now(datetime.timezone.utc) + CREATED_AT_FUTURE_TOLERANCE:
+        raise Rejected(422, "invalid", "This phone's date and time look wrong (more than a day "
+                       "ahead). Correct them in the phone's settings.", field="created_at",
+                       rule="too_late")
+    return when
 
 
 def fingerprint(report_bytes, attachment_blobs):
@@ -146,7 +155,7 @@ def check_sealed(envelope, blobs, keys):
         raise Rejected(422, "sealed_invalid", "The report was sealed with a key this service "
                        "no longer accepts. Reload the page and send it again.", field="report")
     if len(sealing.dumps(envelope)) > MAX_SEALED_REPORT_BYTES:
-        raise Rejected(422, "sealed_invalid", "The report is larger than any report can be.",
+        raise Rejected(413, "too_large", "The report is larger than any report can be.",
                        field="report")
     if len(blobs) > MAX_ATTACHMENTS:
         raise attachment_error(f"You can attach up to {MAX_ATTACHMENTS} screenshots",
@@ -184,6 +193,29 @@ def _existing(key, fp):
                        "This Idempotency-Key was already used for a different report. "
                        "Make a new key for a new report.")
     return Receipt(row.reference, _utc(row.received_at), created=False)
+
+
+def is_exact_replay(key, envelope, attachment_blobs=()):
+    """Whether this is byte for byte the report stored under `key` (envelope and sealed
+    attachment sizes), decided without unsealing anything."""
+    report = db.session.execute(select(Report).where(Report.idempotency_key == key)
+                                ).scalar_one_or_none()
+    if report is None:
+        return False
+    try:
+        sealed = sealing.dumps(sealing.parse_envelope(envelope))
+    except (sealing.SealError, TypeError, ValueError):
+        return False
+    return hmac.compare_digest(sealed, report.sealed) and \
+        [a.size for a in report.attachments] == [len(b) for b in attachment_blobs]
+
+
+def stored_receipt(key):
+    """The receipt of the report stored under this key, or None (no content check: for the
+    server's own no-JS form, whose progress row holds the key)."""
+    row = db.session.execute(select(Report.reference, Report.received_at)
+                             .where(Report.idempotency_key == key)).one_or_none()
+    return Receipt(row.reference, _utc(row.received_at), created=False) if row else None
 
 
 def receive(key, created_at, envelope, attachment_blobs=()):
@@ -244,13 +276,6 @@ def receive(key, created_at, envelope, attachment_blobs=()):
         db.session.rollback()
         sealed_files.remove(app, stored)
         raise
-
-
-def stored_receipt(key):
-    """The receipt of the report already stored under `key`."""
-    row = db.session.execute(select(Report.reference, Report.received_at)
-                             .where(Report.idempotency_key == key)).one()
-    return Receipt(row.reference, _utc(row.received_at), created=False)
 
 
 def _limit_lock_wait():
