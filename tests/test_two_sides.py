@@ -246,3 +246,23 @@ def test_exactly_once_on_the_public_side(split):
                         sealed_attachments=[blob])
     assert again.status_code == 422
     assert again.get_json()["error"]["code"] == "idempotency_conflict"
+
+
+def test_a_report_that_breaks_the_checker_is_kept_and_does_not_break_the_dashboard(
+        split, monkeypatch, clock):
+    public, make_officers = split
+    reference = post_report(public.test_client(), public).get_json()["reference"]
+    officers = make_officers()
+    from pwa.report import opening
+
+    def explode(answers):
+        raise RuntimeError("a bug the sealed answers found")
+
+    monkeypatch.setattr(opening, "validate", explode)
+    _, secret = make_officer(officers)
+    reader = officers.test_client()
+    sign_in(reader, "officer@example.police.uk", secret, clock)
+    assert reader.get("/officers/").status_code == 200
+    with officers.app_context():
+        row = db.session.execute(db.select(Report).filter_by(reference=reference)).scalar_one()
+        assert (row.state, row.problem) == ("unreadable", "The report could not be checked.")

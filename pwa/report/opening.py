@@ -120,6 +120,12 @@ def open_stored(report, keyring=None):
     except OSError:
         report.state, report.problem = "unreadable", "A screenshot's sealed file is missing."
         return
+    except Exception:  # noqa: BLE001
+        # Whatever a stranger sealed must not break the dashboard that opens it on every
+        # poll: the report is kept, marked, and the error logged (without its content).
+        current_app.logger.exception("report %s could not be checked", report.reference)
+        report.state, report.problem = "unreadable", "The report could not be checked."
+        return
     opened.apply(report)
 
 

@@ -153,7 +153,9 @@ def _expired(row):
 
 def mark_sent(pid, file_names):
     """Forget the answers and files of a sent report, keeping the row as a marker. Safe when
-    another request for the same progress does the same at the same time."""
+    another request for the same progress does the same at the same time. The answers' key
+    leaves the cookie: there is nothing left for it to open."""
+    session.pop(SESSION_SECRET, None)
     sealed_files.remove(current_app._get_current_object(), file_names)
     db.session.execute(db.update(FormProgress).where(FormProgress.id == pid)
                        .values(sealed=b"", files=[], updated_at=utcnow()))
