@@ -100,7 +100,7 @@ class Config:
         # Days a report is kept after it is closed; then the retention command deletes it.
         self.REPORT_RETENTION_DAYS = int(_env("REPORT_RETENTION_DAYS", "365"))
         # New reports per client address (a replay of a stored report is never limited), and
-        # all report posts (each costs an RSA unseal).
+        # all report posts.
         self.REPORT_RATE_LIMIT = _env("REPORT_RATE_LIMIT", "10 per minute;100 per day")
         self.REPORT_ATTEMPT_LIMIT = _env("REPORT_ATTEMPT_LIMIT", "30 per minute")
         # Retries of a report already stored, per report (they skip the two above).
