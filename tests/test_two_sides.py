@@ -10,6 +10,7 @@ same database and attachment folder) then opens them, flags first, and marks wha
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -131,6 +132,8 @@ def test_public_side_receives_and_the_officers_side_reads_flags_first(split, tmp
     # Through the no-JS form, to the reference.
     sent = send_without_javascript(client)
     assert "Report sent" in sent
+    nojs_reference = re.search(r"data-report-reference>(SX-[A-Z0-9]{4}-[A-Z0-9]{4})<", sent)
+    assert nojs_reference
     with public.app_context():
         stored = db.session.execute(db.select(Report).order_by(Report.id)).scalars().all()
         assert [r.state for r in stored] == ["received"] * 3
@@ -154,6 +157,7 @@ def test_public_side_receives_and_the_officers_side_reads_flags_first(split, tmp
     dashboard = reader.get("/officers/").get_data(as_text=True)
     assert dashboard.index(first_reference) < min(
         dashboard.index(r.reference) for r in (stored[0], stored[2]))
+    assert stored[2].reference == nojs_reference.group(1)
     page = reader.get(f"/officers/reports/{stored[2].reference}").get_data(as_text=True)
     assert "Okapi-lantern-5521 no-JS story" in page
     assert reader.get(f"/officers/reports/{first_reference}/attachments/1").data == png_bytes()
