@@ -1,4 +1,5 @@
 """Sextortion help: an offline-first advice and reporting app for a UK police force."""
+import os
 import sys
 
 from flask import Flask
@@ -29,6 +30,14 @@ def _build(config_object: object | None) -> Flask:
         instance_path=str(config.INSTANCE),
     )
     app.config.from_object(config_object or config.load())
+    if app.config.get("PRODUCTION"):
+        # FLASK_DEBUG would turn on Werkzeug's debugger (a Python console in the browser):
+        # ignored in production. `flask` reads it again after the app is built, so clear it.
+        if "FLASK_DEBUG" in os.environ:
+            if os.environ["FLASK_DEBUG"].lower() not in ("", "0", "false", "no"):
+                print("FLASK_DEBUG is ignored in production.", file=sys.stderr)
+            os.environ["FLASK_DEBUG"] = "0"
+        app.debug = False
     if app.config["PROXY_FIX"]:
         n = app.config["PROXY_FIX"]
         # Flask's documented way to add WSGI middleware; mypy sees a method replaced.

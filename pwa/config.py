@@ -55,6 +55,18 @@ class Config:
         "application/json", "application/manifest+json", "image/svg+xml",
     ]
     COMPRESS_MIN_SIZE = 256
+    # Officers (pwa/officers): a session ends after OFFICER_IDLE_MINUTES without activity
+    # and OFFICER_SESSION_HOURS after sign-in whatever happens (a working shift). Sign-in
+    # failures slow down one account from one address (OFFICER_THROTTLE_*: free attempts,
+    # then a delay doubling from BASE seconds to at most MAX), never lock the account for
+    # everyone; each address is also held to OFFICER_SIGNIN_RATE across accounts.
+    OFFICER_IDLE_MINUTES = 15
+    OFFICER_SESSION_HOURS: float = 10
+    OFFICER_THROTTLE_FREE = 3
+    OFFICER_THROTTLE_BASE_SECONDS = 2
+    OFFICER_THROTTLE_MAX_SECONDS = 15 * 60
+    OFFICER_SIGNIN_RATE = "5 per minute; 20 per hour"
+    OFFICER_POLL_SECONDS = 10
 
     def __init__(self) -> None:
         self.SECRET_KEY = _env("SECRET_KEY")
@@ -107,6 +119,10 @@ class Config:
         self.REPORT_REPLAY_LIMIT = _env("REPORT_REPLAY_LIMIT", "60 per minute")
         # Hours a no-JS report in progress is kept after its last change.
         self.REPORT_PROGRESS_HOURS = int(_env("REPORT_PROGRESS_HOURS", "4"))
+        # Hours an officer's session lasts at most after sign-in, active or not.
+        self.OFFICER_SESSION_HOURS = float(_env("OFFICER_SESSION_HOURS", "10"))
+        # The audit log's chain key (pwa/officers/audit.py); unset, one derived from SECRET_KEY.
+        self.AUDIT_KEY = _env("AUDIT_KEY")
 
     def use_redis(self, url: str | None, prefix: str = "sx:") -> None:
         """Point the page cache and the rate limits at Redis (or, with no URL, at this
@@ -142,11 +158,38 @@ def database_url(url: str) -> str:
     return url
 
 
+def weak_key_reason(key: str) -> str | None:
+    """Why a secret key is too weak to protect sessions, second factors and the audit chain
+    (None if it is not). A key made by a random generator passes easily; what is refused is
+    what a person types: too short, a few characters used over and over, or a short piece
+    repeated ("aaaa…", "abcabcabc…", "changemechangeme…")."""
+    if len(key) < MIN_KEY_LENGTH:
+        return f"it is {len(key)} characters; it must be at least {MIN_KEY_LENGTH}"
+    distinct = len(set(key))
+    if distinct < MIN_KEY_DISTINCT:
+        return (f"it uses only {distinct} different characters; a random key uses at least "
+                f"{MIN_KEY_DISTINCT}")
+    for size in range(1, len(key) // 2 + 1):
+        if key == (key[:size] * (len(key) // size + 1))[:len(key)]:
+            return f"it is the same {size} characters repeated"
+    return None
+
+
+MIN_KEY_LENGTH = 32
+MIN_KEY_DISTINCT = 12
+KEY_ADVICE = ("Make one with: python -c 'import secrets; print(secrets.token_hex(32))'")
+
+
 class DevelopmentConfig(Config):
     REPORT_KEY_AUTOCREATE = True  # a throwaway key for local runs, made on first start
 
     def __init__(self) -> None:
         super().__init__()
+        # The instance folder holds the development secret, report key and database: only
+        # this user may read it, whatever the umask.
+        private_dir(INSTANCE)
+        if self.SQLALCHEMY_DATABASE_URI == f"sqlite:///{INSTANCE / 'app.sqlite'}":
+            private_file(INSTANCE / "app.sqlite")  # SQLite keeps these modes for its journals
         # A development secret that survives restarts, so sign-in and forms keep working.
         self.SECRET_KEY = self.SECRET_KEY or _dev_secret()
 
@@ -165,6 +208,9 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     FORCE_HTTPS = True
     HSTS = True
+    # Never the debugger in production, whatever FLASK_DEBUG says (create_app enforces it).
+    DEBUG = False
+    PRODUCTION = True
 
     def __init__(self) -> None:
         super().__init__()
@@ -177,9 +223,16 @@ class ProductionConfig(Config):
         elif not _env("REPORT_KEY_FILE"):
             raise StartupError("REPORT_KEY_FILE must be set in production: the path of the "
                                "force's report private key (`flask --app pwa keys generate`).")
-        if len(self.SECRET_KEY) < 32:
-            raise StartupError("SECRET_KEY must be at least 32 characters in production: it "
-                               "signs sessions and protects officers' second factors.")
+        for name in ("SECRET_KEY", "AUDIT_KEY"):
+            value = getattr(self, name)
+            reason = value is not None and weak_key_reason(value)
+            if reason:
+                raise StartupError(
+                    f"{name} is too weak for production ({reason}): it signs sessions and "
+                    f"protects officers' second factors and the audit log. Use a random key "
+                    f"of at least {MIN_KEY_LENGTH} characters with at least "
+                    f"{MIN_KEY_DISTINCT} different ones, not a short piece repeated. "
+                    f"{KEY_ADVICE}")
 
 
 CONFIGS = {
@@ -199,10 +252,27 @@ def load(name: str | None = None) -> Config:
         ) from None
 
 
-def _dev_secret() -> str:
-    INSTANCE.mkdir(exist_ok=True)
-    path = INSTANCE / "dev-secret"
-    if not path.exists():
-        path.write_text(os.urandom(32).hex())
+def private_dir(path: Path) -> None:
+    """A folder only its owner can open (0700), made so from the start."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.chmod(0o700)
+
+
+def private_file(path: Path, content: str | None = None) -> None:
+    """Create a file readable only by its owner (0600) if it is missing; never a moment when
+    it is readable by others."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
         path.chmod(0o600)
+        return
+    with os.fdopen(fd, "w") as handle:
+        if content is not None:
+            handle.write(content)
+
+
+def _dev_secret() -> str:
+    private_dir(INSTANCE)
+    path = INSTANCE / "dev-secret"
+    private_file(path, os.urandom(32).hex())
     return path.read_text().strip()

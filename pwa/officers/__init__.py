@@ -41,11 +41,6 @@ def to_sign_in():
 def init_app(app):
     from . import cli
 
-    app.config.setdefault("OFFICER_IDLE_MINUTES", 15)
-    app.config.setdefault("OFFICER_MAX_FAILURES", 5)
-    app.config.setdefault("OFFICER_LOCK_MINUTES", 15)
-    app.config.setdefault("OFFICER_SIGNIN_RATE", "5 per minute; 20 per hour")
-    app.config.setdefault("OFFICER_POLL_SECONDS", 10)
     login_manager.init_app(app)
     app.register_blueprint(bp)
     cli.init_app(app)

@@ -1,5 +1,6 @@
 """Officers' pages. Thin: the work is in auth.py, reports.py and audit.py."""
 import json
+import secrets
 
 from flask import (abort, current_app, flash, jsonify, make_response, redirect,
                    render_template, request, session, url_for)
@@ -13,13 +14,14 @@ from ..report import readable, sealed_files
 from ..responses import no_store
 from . import audit, auth, reports
 from . import bp
-from .forms import AssignForm, EmptyForm, NoteForm, SignInForm, StatusForm
+from .forms import AssignForm, ChangePasswordForm, EmptyForm, NoteForm, SignInForm, StatusForm
 from .models import AuditEntry, Officer
 
 PUBLIC = {"officers.sign_in"}
 # Polled by the page itself: they must not keep an idle session alive.
 PASSIVE = {"officers.api_summary", "officers.api_rows"}
 SEEN = "officers_seen"
+STARTED = "officers_started"  # when this session signed in (the absolute lifetime)
 ATTACHMENT_CSP = "default-src 'none'; sandbox"
 
 
@@ -31,11 +33,17 @@ def require_officer():
         return redirect(url_for("officers.sign_in"))
     now = clock.now().timestamp()
     idle = current_app.config["OFFICER_IDLE_MINUTES"] * 60
-    seen = session.get(SEEN)
+    lifetime = current_app.config["OFFICER_SESSION_HOURS"] * 3600
+    seen, started = session.get(SEEN), session.get(STARTED)
     if seen is None or now - seen > idle:
         audit.record("session_expired", officer=current_user, commit=False)
         _end_session()
         return redirect(url_for("officers.sign_in", expired=1))
+    if started is None or now - started > lifetime:
+        # However active: a session lasts one shift (ASVS 7.3.2).
+        audit.record("session_limit", officer=current_user, commit=False)
+        _end_session()
+        return redirect(url_for("officers.sign_in", expired="shift"))
     if request.endpoint not in PASSIVE:
         session[SEEN] = now
     return None
@@ -64,13 +72,14 @@ def sign_in():
     form = SignInForm()
     failed = False
     if form.validate_on_submit():
-        result = auth.attempt_sign_in(form.email.data, form.password.data, form.code.data)
+        result = auth.attempt_sign_in(form.email.data, form.password.data, form.code.data,
+                                      request.remote_addr)
         if result.ok:
             # A new session: nothing from before sign-in survives, and the cookie changes.
             session.clear()
             session.permanent = True
             login_user(result.officer)
-            session[SEEN] = clock.now().timestamp()
+            session[SEEN] = session[STARTED] = clock.now().timestamp()
             audit.record("sign_in", officer=result.officer)
             return redirect(url_for("officers.dashboard"))
         audit.record("sign_in_failed", officer=result.officer, detail=result.reason)
@@ -79,6 +88,7 @@ def sign_in():
     status = 200 if request.method == "GET" else 400
     return render_template("officers/sign_in.html", form=form, failed=failed,
                            expired=request.args.get("expired") == "1",
+                           shift_ended=request.args.get("expired") == "shift",
                            signed_out=request.args.get("signed_out") == "1"), status
 
 
@@ -138,7 +148,7 @@ def api_rows():
 
 
 def _officer_names():
-    return {o.id: o.email for o in Officer.query.all()}
+    return {o.id: o.email for o in db.session.scalars(db.select(Officer))}
 
 
 def _report_or_404(reference):
@@ -152,7 +162,8 @@ def _assign_form(report):
     form = AssignForm()
     form.officer.choices = [SelectChoice("", "Nobody")] + [
         SelectChoice(str(o.id), o.email)
-        for o in Officer.query.filter_by(active=True).order_by(Officer.email)]
+        for o in db.session.scalars(
+            db.select(Officer).filter_by(active=True).order_by(Officer.email))]
     if request.method == "GET":
         form.officer.data = str(report.assigned_to_id or "")
     return form
@@ -288,11 +299,44 @@ def export_print(reference):
                            waited=reports.waited(report))
 
 
+MAX_AUDIT_PAGE = 10_000_000  # 10^9 entries at 100 a page
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["OFFICER_SIGNIN_RATE"], methods=["POST"])
+def change_password():
+    """Change one's own password: the current one and a code are needed (ASVS 6.2.2/6.2.3).
+    Every other session of the account ends; this one carries on."""
+    form = ChangePasswordForm()
+    failed = False
+    if form.validate_on_submit():
+        officer = db.session.get(Officer, current_user.id)
+        if auth.check_password(officer, form.current.data) and auth.check_code(
+                officer, form.code.data):
+            auth.set_password(officer, form.new.data)
+            officer.login_id = secrets.token_urlsafe(24)
+            audit.record("password_change", officer=officer)
+            login_user(officer)  # the session now carries the new login id
+            flash("Your password has been changed. Other sessions have been signed out.")
+            return redirect(url_for("officers.dashboard"))
+        # (The record commits, so a code used here stays used.)
+        audit.record("password_change_failed", officer=officer,
+                     detail="wrong current password or code")
+        failed = True
+    for field in (form.current, form.new, form.confirm, form.code):
+        field.data = ""  # never sent back into the page
+    status = 200 if request.method == "GET" else 400
+    return render_template("officers/password.html", form=form, failed=failed), status
+
+
 @bp.get("/audit")
 def audit_log():
     if not current_user.is_supervisor:
         abort(403)
     page = request.args.get("page", 1, type=int)
+    # A page far past the end is the empty last page, not an OFFSET the database cannot
+    # hold (OverflowError on SQLite, DataError on PostgreSQL).
+    page = min(max(page, 1), MAX_AUDIT_PAGE)
     entries = db.paginate(db.select(AuditEntry).order_by(AuditEntry.id.desc()),
                           page=page, per_page=100, error_out=False)
     return render_template("officers/audit.html", entries=entries, actions=audit.ACTIONS)

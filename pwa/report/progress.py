@@ -28,15 +28,14 @@ from flask import current_app, session
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import BadSignature
 
-from .. import sealing
+from .. import clock, sealing
 from ..extensions import db
-from ..models import FormProgress, utcnow
+from ..models import FormProgress
 from . import sealed_files
 
 SESSION_KEY = "report_progress"
 # The progress's encryption key, base64: only ever in the session cookie.
 SESSION_SECRET = "report_progress_key"
-DEFAULT_HOURS = 4
 
 
 class Progress:
@@ -53,8 +52,7 @@ class Progress:
 
     @property
     def created_at(self):
-        when = self.row.created_at
-        return when if when.tzinfo else when.replace(tzinfo=datetime.timezone.utc)
+        return self.row.created_at
 
 
 class SessionInterface(SecureCookieSessionInterface):
@@ -75,7 +73,7 @@ class SessionInterface(SecureCookieSessionInterface):
         if not value:
             return self.session_class()
         max_age = max(app.permanent_session_lifetime.total_seconds(),
-                      app.config.get("REPORT_PROGRESS_HOURS", DEFAULT_HOURS) * 3600)
+                      app.config["REPORT_PROGRESS_HOURS"] * 3600)
         try:
             return self.session_class(serializer.loads(value, max_age=int(max_age)))
         except BadSignature:
@@ -83,8 +81,7 @@ class SessionInterface(SecureCookieSessionInterface):
 
 
 def _ttl():
-    return datetime.timedelta(hours=current_app.config.get("REPORT_PROGRESS_HOURS",
-                                                           DEFAULT_HOURS))
+    return datetime.timedelta(hours=current_app.config["REPORT_PROGRESS_HOURS"])
 
 
 def _encrypt(key, row_id, answers):
@@ -146,9 +143,7 @@ def sent_row():
 
 
 def _expired(row):
-    updated = row.updated_at if row.updated_at.tzinfo else row.updated_at.replace(
-        tzinfo=datetime.timezone.utc)
-    return updated < utcnow() - _ttl()
+    return row.updated_at < clock.now() - _ttl()
 
 
 def mark_sent(pid, file_names):
@@ -158,7 +153,7 @@ def mark_sent(pid, file_names):
     session.pop(SESSION_SECRET, None)
     sealed_files.remove(current_app._get_current_object(), file_names)
     db.session.execute(db.update(FormProgress).where(FormProgress.id == pid)
-                       .values(sealed=b"", files=[], updated_at=utcnow()))
+                       .values(sealed=b"", files=[], updated_at=clock.now()))
     db.session.commit()
 
 
@@ -178,7 +173,7 @@ def save(progress, answers, file_names=None):
     row.sealed = _encrypt(_session_key(), row.id, answers)
     if file_names is not None:
         row.files = list(file_names)
-    row.updated_at = utcnow()
+    row.updated_at = clock.now()
     db.session.commit()
     return Progress(row, answers)
 
@@ -206,7 +201,7 @@ def discard(row=None):
 
 def cleanup_expired(now=None):
     """Delete progress nobody has touched for REPORT_PROGRESS_HOURS; returns how many."""
-    cutoff = (now or utcnow()) - _ttl()
+    cutoff = (now or clock.now()) - _ttl()
     rows = db.session.execute(
         db.select(FormProgress).where(FormProgress.updated_at < cutoff)).scalars().all()
     app = current_app._get_current_object()

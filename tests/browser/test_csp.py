@@ -87,3 +87,6 @@ def test_every_page_worker_manifest_and_officer_page_load_without_violations(
     # (The screenshot opened on its own is served with `default-src 'none'; sandbox`, where
     # Chromium's own image viewer reports its inline style: not our page, not checked here.)
     assert violations() == []
+    page.get_by_role("link", name="Change password").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Change your password")
+    assert violations() == []
