@@ -5,6 +5,8 @@ from flask import Flask, Response, current_app, jsonify, make_response, render_t
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from .responses import no_store
+
 # Stable codes for API clients; the message is for people and may change.
 CODES = {
     400: "bad_request", 401: "unauthorised", 403: "forbidden", 404: "not_found",
@@ -19,9 +21,12 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def api_error(status: int, code: str, message: str, **extra: Any) -> tuple[Response, int]:
-    body = {"error": {"code": code, "message": message, **extra}}
-    return jsonify(body), status
+def api_error(status: int, code: str, message: str, **extra: Any) -> Response:
+    """The API's error: JSON with a stable code, never cached, with its status (as microblog's
+    error_response)."""
+    response = jsonify({"error": {"code": code, "message": message, **extra}})
+    response.status_code = status
+    return no_store(response)
 
 
 def handle_http(err: HTTPException) -> Response:
@@ -31,7 +36,7 @@ def handle_http(err: HTTPException) -> Response:
     else:
         code, message = CODES.get(status, "error"), err.description or ""
     if wants_json():
-        response = make_response(api_error(status, code, message))
+        response = api_error(status, code, message)
     else:
         template = TEMPLATES.get(status, "errors/500.html" if status >= 500 else "errors/4xx.html")
         response = make_response(render_template(template, status=status), status)

@@ -32,6 +32,11 @@ function cacheKey(entry) {
   return url.href;
 }
 const KEYS = new Map(CONFIG.precache.map((entry) => [absolute(entry.url), cacheKey(entry)]));
+// A static file by its path alone: what ES modules import (`import './report/rules.js'` from
+// a versioned module URL drops the `?v=`). Offline it is this version's kept copy.
+const STATIC_BY_PATH = new Map(CONFIG.precache
+  .filter((entry) => entry.url.startsWith('/static/') && entry.url.includes('?v='))
+  .map((entry) => [absolute(entry.url.split('?')[0]), cacheKey(entry)]));
 
 const noStore = (response) => /no-store/.test(response.headers.get('Cache-Control') || '');
 
@@ -157,6 +162,16 @@ async function networkFirst(request, key) {
   }
 }
 
+// A module imported by path: the server's current file online (it revalidates, `no-cache`),
+// this version's kept copy offline. Never stored: the kept copy is the versioned one.
+async function networkElseKept(request, key) {
+  try {
+    return await fetch(request);
+  } catch (err) {
+    return (await cached(key)) || Response.error();
+  }
+}
+
 // A form sent with no connection (the no-JavaScript report form): the offline page, with
 // the helplines, instead of the browser's error; Back still has what was typed.
 async function sendForm(request) {
@@ -178,6 +193,10 @@ self.addEventListener('fetch', (event) => {
   }
   if (request.mode === 'navigate') {
     event.respondWith(navigate(event, url));
+    return;
+  }
+  if (url.pathname.startsWith('/static/') && !url.search && STATIC_BY_PATH.has(url.href)) {
+    event.respondWith(networkElseKept(request, STATIC_BY_PATH.get(url.href)));
     return;
   }
   const key = KEYS.get(url.href);

@@ -86,3 +86,50 @@ def post_report(client, app, answers=None, key="auto", images=(), envelope=None,
         return client.post("/api/reports", data=data, headers=hdrs,
                            content_type="multipart/form-data")
     return client.post("/api/reports", json=meta, headers=hdrs)
+
+
+# Each step's errors: (step, answers, {(field, rule): message}). Python's validator is checked
+# against them in tests/test_report_steps.py, the device's in tests/browser/test_report_rules_parity.py.
+STEP_ERROR_CASES = [
+    ("danger", {}, {("in_danger", "required"): "Select yes if you are in danger right now"}),
+    ("danger", {"in_danger": "maybe"}, {("in_danger", "invalid"): "Select yes or no"}),
+    ("age", {}, {("age_band", "required"): "Select how old you are"}),
+    ("age", {"age_band": "12"}, {("age_band", "invalid"): "Select one of the age groups"}),
+    ("what-happened", {"what_happened": "   "},
+     {("what_happened", "required"): "Enter what happened"}),
+    ("what-happened", {"what_happened": "x" * 5001, "started": "y" * 101},
+     {("what_happened", "too_long"): "What happened must be 5000 characters or fewer",
+      ("started", "too_long"): "When it started must be 100 characters or fewer"}),
+    ("platforms", {"platforms": []},
+     {("platforms", "required"): "Select where they contacted you"}),
+    ("platforms", {"platforms": ["myspace"]},
+     {("platforms", "invalid"): "Select from the list"}),
+    ("platforms", {"platforms": ["other"]},
+     {("platform_other", "required"): "Enter where else they contacted you"}),
+    ("about-them", {"contacts": [{"kind": "username", "value": ""},
+                                 {"kind": "fax", "value": "x"}]},
+     {("contacts-0-value", "required"): "Enter the detail, or remove this row",
+      ("contacts-1-kind", "invalid"): "Select a type of detail from the list"}),
+    ("about-them", {"contacts": [{"kind": "email", "value": "a"}] * 21},
+     {("contacts", "too_many"): "You can add up to 20 details"}),
+    ("payment", {}, {("paid", "required"): "Select yes if you paid them"}),
+    ("payment", {"paid": "yes", "amount": "9" * 51},
+     {("amount", "too_long"): "The amount must be 50 characters or fewer"}),
+    ("evidence", {"evidence_description": "z" * 2001},
+     {("evidence_description", "too_long"):
+      "The description must be 2000 characters or fewer"}),
+    ("evidence", {"attachments": [{"name": "a.pdf", "type": "application/pdf", "size": 1}]},
+     {("attachments", "invalid"): "The file must be a JPEG, PNG, WebP or GIF image"}),
+    ("evidence", {"attachments": [{"name": "a", "type": "image/png", "size": 1}] * 6},
+     {("attachments", "too_many"): "You can attach up to 5 screenshots"}),
+    ("contact", {}, {("contact_method", "required"): "Select how we can contact you"}),
+    ("contact", {"contact_method": "phone", "phone": "call me"},
+     {("name", "required"): "Enter your name",
+      ("phone", "pattern"): "Enter a phone number, like 07700 900 982",
+      ("may_leave_message", "required"): "Select yes if we may leave a message",
+      ("may_say_police", "required"): "Select yes if we may say we are the police"}),
+    ("contact", {"contact_method": "email", "name": "A", "email": "not-an-email",
+                 "may_say_police": "yes"},
+     {("email", "pattern"): "Enter an email address in the correct format, like "
+                            "name@example.com"}),
+]

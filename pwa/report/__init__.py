@@ -7,7 +7,6 @@ Two paths, one set of steps (pwa/report/steps.py):
   sealed in the database (pwa/report/progress.py); "Send report" seals the answers on the
   server and stores them through the same code as a device's report (pwa/report/store.py).
 """
-import datetime
 import json
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from ..errors import handle_http
 from .. import sealing
 from ..extensions import db, limiter
 from ..offline_app import register_page, register_worker_script
+from ..responses import no_store
 from ..site import cached_page
 from . import api, attachments, cli, limits, readable, sealed_files, steps, store
 from . import progress as progress_mod
@@ -46,22 +46,18 @@ def init_app(app):
         app.config["MAX_CONTENT_LENGTH"] = api.MAX_REQUEST_BYTES
     app.jinja_env.globals.update(
         report_step=steps.step, report_steps=steps.STEPS, report_under_18=steps.UNDER_18,
-        attachment_types=sorted(steps.ATTACHMENT_TYPES),
-        static_exists=lambda name: name in app.extensions["assets"].hashes)
+        attachment_types=sorted(steps.ATTACHMENT_TYPES))
     register_page(app, "/report/")
     register_page(app, "/report/rules.json")
     register_page(app, "/api/report-key")
-    # The client side's outbox, loaded by the service worker too; only once it exists.
-    if (Path(app.static_folder) / "js" / "outbox-core.js").exists():
-        register_worker_script(app, "js/outbox-core.js")
+    # The client side's outbox, loaded by the service worker too.
+    register_worker_script(app, "js/outbox-core.js")
 
 
 @bp.after_request
-def no_store(response):
+def never_cache_steps(response):
     # Step pages carry a CSRF token and the person's answers: never cached anywhere.
-    if request.endpoint not in CACHEABLE:
-        response.headers["Cache-Control"] = "no-store"
-    return response
+    return response if request.endpoint in CACHEABLE else no_store(response)
 
 
 @bp.get("/")
@@ -265,7 +261,7 @@ def _send(progress):
     envelope = sealing.seal_to_current(plain)
     app = current_app._get_current_object()
     blobs = [sealed_files.read(app, name) for name in progress.files]
-    created = progress.created_at.astimezone(datetime.timezone.utc).isoformat()
+    created = progress.created_at.isoformat()
     return store.receive(progress.idempotency_key, created, envelope, blobs)
 
 

@@ -9,6 +9,7 @@ from .. import guards, sealing
 from ..errors import api_error
 from ..extensions import db, limiter
 from ..models import Report
+from ..responses import no_store
 from . import limits, openapi, store
 from .sealed_files import MAX_SEALED_BYTES
 from .steps import MAX_ATTACHMENTS
@@ -19,22 +20,17 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 MAX_REQUEST_BYTES = MAX_ATTACHMENTS * MAX_SEALED_BYTES + 1024 * 1024
 
 
-def _no_store(response):
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 @bp.errorhandler(CSRFError)
 def csrf_failed(err):
     # 403 (Flask-WTF says 400): the device fetches a fresh token and tries again.
-    return _no_store(api_error(403, "csrf_failed", "The security token was missing or has "
-                               "expired. Fetch a new one from /api/csrf and try again.")[0]), 403
+    return api_error(403, "csrf_failed", "The security token was missing or has expired. "
+                     "Fetch a new one from /api/csrf and try again.")
 
 
 @bp.get("/csrf")
 def csrf_token():
     """A fresh token for one delivery attempt (and the session cookie it is tied to)."""
-    return _no_store(jsonify(token=generate_csrf()))
+    return no_store(jsonify(token=generate_csrf()))
 
 
 @bp.get("/report-key")
@@ -111,8 +107,7 @@ def create_report():
         meta, blobs = _read_body()
         receipt = store.receive(key, meta.get("created_at"), meta.get("report"), blobs)
     except store.Rejected as err:
-        return _no_store(api_error(err.status, err.code, err.message, **err.extra)[0]), \
-            err.status
+        return api_error(err.status, err.code, err.message, **err.extra)
     # A replay repeats the original answer, 201 and the same body (the IETF draft's advice; the
     # device treats 200 and 201 alike, as delivered). It says it is a replay in a header.
     g.report_created = receipt.created
@@ -120,7 +115,7 @@ def create_report():
     response.status_code = 201
     if not receipt.created:
         response.headers["Idempotent-Replayed"] = "true"
-    return _no_store(response)
+    return no_store(response)
 
 
 def _read_body():

@@ -18,13 +18,12 @@ from flask import current_app, session
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import BadSignature
 
-from .. import sealing
+from .. import clock, sealing
 from ..extensions import db
-from ..models import FormProgress, utcnow
+from ..models import FormProgress
 from . import sealed_files
 
 SESSION_KEY = "report_progress"
-DEFAULT_HOURS = 4
 
 
 class Progress:
@@ -41,8 +40,7 @@ class Progress:
 
     @property
     def created_at(self):
-        when = self.row.created_at
-        return when if when.tzinfo else when.replace(tzinfo=datetime.timezone.utc)
+        return self.row.created_at
 
 
 class SessionInterface(SecureCookieSessionInterface):
@@ -63,7 +61,7 @@ class SessionInterface(SecureCookieSessionInterface):
         if not value:
             return self.session_class()
         max_age = max(app.permanent_session_lifetime.total_seconds(),
-                      app.config.get("REPORT_PROGRESS_HOURS", DEFAULT_HOURS) * 3600)
+                      app.config["REPORT_PROGRESS_HOURS"] * 3600)
         try:
             return self.session_class(serializer.loads(value, max_age=int(max_age)))
         except BadSignature:
@@ -71,8 +69,7 @@ class SessionInterface(SecureCookieSessionInterface):
 
 
 def _ttl():
-    return datetime.timedelta(hours=current_app.config.get("REPORT_PROGRESS_HOURS",
-                                                           DEFAULT_HOURS))
+    return datetime.timedelta(hours=current_app.config["REPORT_PROGRESS_HOURS"])
 
 
 def _seal(answers):
@@ -110,9 +107,7 @@ def sent_row():
 
 
 def _expired(row):
-    updated = row.updated_at if row.updated_at.tzinfo else row.updated_at.replace(
-        tzinfo=datetime.timezone.utc)
-    return updated < utcnow() - _ttl()
+    return row.updated_at < clock.now() - _ttl()
 
 
 def mark_sent(pid, file_names):
@@ -120,7 +115,7 @@ def mark_sent(pid, file_names):
     another request for the same progress does the same at the same time."""
     sealed_files.remove(current_app._get_current_object(), file_names)
     db.session.execute(db.update(FormProgress).where(FormProgress.id == pid)
-                       .values(sealed=b"", files=[], updated_at=utcnow()))
+                       .values(sealed=b"", files=[], updated_at=clock.now()))
     db.session.commit()
 
 
@@ -138,7 +133,7 @@ def save(progress, answers, file_names=None):
     row.sealed = _seal(answers)
     if file_names is not None:
         row.files = list(file_names)
-    row.updated_at = utcnow()
+    row.updated_at = clock.now()
     db.session.commit()
     return Progress(row, answers)
 
@@ -165,7 +160,7 @@ def discard(row=None):
 
 def cleanup_expired(now=None):
     """Delete progress nobody has touched for REPORT_PROGRESS_HOURS; returns how many."""
-    cutoff = (now or utcnow()) - _ttl()
+    cutoff = (now or clock.now()) - _ttl()
     rows = db.session.execute(
         db.select(FormProgress).where(FormProgress.updated_at < cutoff)).scalars().all()
     app = current_app._get_current_object()

@@ -58,15 +58,8 @@ class Receipt:
     created: bool  # False for a replay of a report already stored
 
     def as_dict(self):
-        return {"reference": self.reference, "received_at": _utc(self.received_at)
+        return {"reference": self.reference, "received_at": self.received_at
                 .isoformat(timespec="seconds").replace("+00:00", "Z")}
-
-
-def _utc(when):
-    # SQLite hands back naive datetimes; they were stored in UTC.
-    if when.tzinfo is None:
-        return when.replace(tzinfo=datetime.timezone.utc)
-    return when.astimezone(datetime.timezone.utc)
 
 
 def new_reference():
@@ -205,7 +198,7 @@ def _existing(key, fp):
         raise Rejected(422, "idempotency_conflict",
                        "This Idempotency-Key was already used for a different report. "
                        "Make a new key for a new report.")
-    return Receipt(row.reference, _utc(row.received_at), created=False)
+    return Receipt(row.reference, row.received_at, created=False)
 
 
 def is_exact_replay(key, envelope, attachment_blobs=()):
@@ -228,7 +221,7 @@ def stored_receipt(key):
     server's own no-JS form, whose progress row holds the key)."""
     row = db.session.execute(select(Report.reference, Report.received_at)
                              .where(Report.idempotency_key == key)).one_or_none()
-    return Receipt(row.reference, _utc(row.received_at), created=False) if row else None
+    return Receipt(row.reference, row.received_at, created=False) if row else None
 
 
 def receive(key, created_at, envelope, attachment_blobs=()):
