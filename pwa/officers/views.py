@@ -1,6 +1,5 @@
 """Officers' pages. Thin: the work is in auth.py, reports.py and audit.py."""
 import json
-import secrets
 
 from flask import (abort, current_app, flash, jsonify, make_response, redirect,
                    render_template, request, session, url_for)
@@ -311,10 +310,7 @@ def change_password():
     failed = False
     if form.validate_on_submit():
         officer = db.session.get(Officer, current_user.id)
-        if auth.check_password(officer, form.current.data) and auth.check_code(
-                officer, form.code.data):
-            auth.set_password(officer, form.new.data)
-            officer.login_id = secrets.token_urlsafe(24)
+        if auth.change_password(officer, form.current.data, form.code.data, form.new.data):
             audit.record("password_change", officer=officer)
             login_user(officer)  # the session now carries the new login id
             flash("Your password has been changed. Other sessions have been signed out.")
