@@ -66,12 +66,16 @@ def _build(config_object: object | None) -> Flask:
     sealing.init_app(app)
     errors.init_app(app)
 
-    # The features, each a blueprint (or two) bound by its own init_app.
-    pages.init_app(app)
-    advice.init_app(app)
-    report.init_app(app)  # the form under /report/ and its API under /api/
-    offline_app.init_app(app)
+    # The features, each a blueprint (or two) bound by its own init_app, for the side this
+    # process serves (APP_SIDE): the public side never holds the key that opens reports.
+    side = app.config["APP_SIDE"]
+    if side != "officers":
+        pages.init_app(app)
+        advice.init_app(app)
+        offline_app.init_app(app)
+    report.init_app(app)  # the form under /report/ and its API under /api/ (public side)
     health.init_app(app)
     cli.init_app(app)
-    officers.init_app(app)
+    if side != "public":
+        officers.init_app(app)
     return app

@@ -12,6 +12,9 @@ ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = ROOT / "instance"
 
 
+SIDES = ("all", "public", "officers")
+
+
 class StartupError(RuntimeError):
     """A deployment mistake found at start-up; the message says what to fix."""
 
@@ -81,17 +84,35 @@ class Config:
         self.use_redis(_env("REDIS_URL"), _env("REDIS_PREFIX", "sx:"))
         # Behind a reverse proxy: how many proxies to trust for X-Forwarded-* (0 = none).
         self.PROXY_FIX = int(_env("PROXY_FIX", "0"))
+        # Which side this process serves: `public` (advice, the offline app, the report form
+        # and API, health; holds only the public key), `officers` (sign-in, dashboard,
+        # opening reports, the report commands; holds the private key) or `all` (both, the
+        # embedded default). See the README's "Two sides".
+        self.APP_SIDE = _env("APP_SIDE", "all")
+        if self.APP_SIDE not in SIDES:
+            raise StartupError(f"APP_SIDE={self.APP_SIDE!r} is not known; use one of "
+                               f"{', '.join(SIDES)}.")
         # The force's report key pair (RSA private key, PEM). Reports are sealed to its public
-        # half on the device; the private half opens them for signed-in officers only. Older
+        # half on the device; the private half opens them on the officers' side only. Older
         # keys, comma-separated, still open reports sealed before a rotation.
         self.REPORT_KEY_FILE = _env("REPORT_KEY_FILE", str(INSTANCE / "report-key.pem"))
         self.REPORT_OLD_KEY_FILES = [p for p in _env("REPORT_OLD_KEY_FILES", "").split(",") if p]
+        # The public side's only key: the public half (PEM). Elsewhere it is derived from the
+        # private key. Key ids (comma-separated) intake still accepts after a rotation.
+        self.REPORT_PUBLIC_KEY_FILE = _env("REPORT_PUBLIC_KEY_FILE")
+        self.REPORT_ACCEPTED_KEY_IDS = [
+            k.strip() for k in _env("REPORT_ACCEPTED_KEY_IDS", "").split(",") if k.strip()]
+        if self.APP_SIDE == "public" and (_env("REPORT_KEY_FILE") or
+                                          _env("REPORT_OLD_KEY_FILES")):
+            raise StartupError("The public side (APP_SIDE=public) must not be given a private "
+                               "key: unset REPORT_KEY_FILE and REPORT_OLD_KEY_FILES and set "
+                               "REPORT_PUBLIC_KEY_FILE.")
         # Sealed attachments live here, outside the web root.
         self.ATTACHMENT_DIR = _env("ATTACHMENT_DIR", str(INSTANCE / "attachments"))
         # Days a report is kept after it is closed; then the retention command deletes it.
         self.REPORT_RETENTION_DAYS = int(_env("REPORT_RETENTION_DAYS", "365"))
         # New reports per client address (a replay of a stored report is never limited), and
-        # all report posts (each costs an RSA unseal).
+        # all report posts.
         self.REPORT_RATE_LIMIT = _env("REPORT_RATE_LIMIT", "10 per minute;100 per day")
         self.REPORT_ATTEMPT_LIMIT = _env("REPORT_ATTEMPT_LIMIT", "30 per minute")
         # Retries of a report already stored, per report (they skip the two above).
@@ -195,7 +216,11 @@ class ProductionConfig(Config):
         super().__init__()
         if not self.SECRET_KEY:
             raise StartupError("SECRET_KEY must be set in production (a long random string).")
-        if not _env("REPORT_KEY_FILE"):
+        if self.APP_SIDE == "public":
+            if not self.REPORT_PUBLIC_KEY_FILE:
+                raise StartupError("REPORT_PUBLIC_KEY_FILE must be set on the public side in "
+                                   "production: the path of the force's report public key.")
+        elif not _env("REPORT_KEY_FILE"):
             raise StartupError("REPORT_KEY_FILE must be set in production: the path of the "
                                "force's report private key (`flask --app pwa keys generate`).")
         for name in ("SECRET_KEY", "AUDIT_KEY"):

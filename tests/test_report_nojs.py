@@ -9,35 +9,7 @@ import pytest
 from pwa import sealing
 from pwa.extensions import db
 from pwa.models import Attachment, FormProgress, Report
-from report_support import jpeg_bytes, png_bytes
-
-TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-class Form:
-    """A person with a browser and no JavaScript: reads the token from the page it is on."""
-
-    def __init__(self, client):
-        self.client = client
-        self.token = None
-
-    def get(self, url, **kw):
-        response = self.client.get(url, **kw)
-        match = TOKEN.search(response.get_data(as_text=True))
-        if match:
-            self.token = match.group(1)
-        return response
-
-    def post(self, url, data=None, **kw):
-        if self.token is None:
-            self.get(url)
-        data = {**(data or {}), "csrf_token": self.token}
-        response = self.client.post(url, data=data, content_type="multipart/form-data", **kw)
-        match = TOKEN.search(response.get_data(as_text=True))
-        if match:
-            self.token = match.group(1)
-        return response
-
+from report_support import Form, jpeg_bytes, png_bytes
 
 def html(response):
     return response.get_data(as_text=True)

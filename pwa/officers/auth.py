@@ -123,12 +123,16 @@ def set_password(officer, password):
     officer.login_id = None
 
 
-def check_password(officer, password):
-    return _check_password(officer, password)
-
-
-def check_code(officer, code):
-    return _check_code(officer, code)
+def change_password(officer, current, code, new):
+    """An officer's own change (ASVS 6.2.2/6.2.3): only with the current password and a code.
+    On success every session of the account ends and a new login id is returned for the
+    session making the change; None if the current password or the code is wrong (a code
+    used here still counts as used)."""
+    if not (_check_password(officer, current) and _check_code(officer, code)):
+        return None
+    set_password(officer, new)
+    officer.login_id = secrets.token_urlsafe(24)
+    return officer.login_id
 
 
 def _check_code(officer, code):

@@ -1,6 +1,5 @@
 """Officers' pages. Thin: the work is in auth.py, reports.py and audit.py."""
 import json
-import secrets
 
 from flask import (abort, current_app, flash, jsonify, make_response, redirect,
                    render_template, request, session, url_for)
@@ -9,7 +8,8 @@ from wtforms.fields.choices import SelectChoice
 
 from .. import clock
 from ..extensions import csrf, db, limiter, talisman
-from ..report import readable
+from .. import sealing
+from ..report import readable, sealed_files
 from ..responses import no_store
 from . import audit, auth, reports
 from . import bp
@@ -108,6 +108,7 @@ def _filters():
 
 
 def _rows():
+    reports.open_pending()
     status, flag = _filters()
     found = reports.dashboard_query(status, flag).limit(reports.LIST_LIMIT + 1).all()
     return found[:reports.LIST_LIMIT], len(found) > reports.LIST_LIMIT
@@ -130,6 +131,9 @@ def dashboard():
 
 @bp.get("/api/summary")
 def api_summary():
+    # The live count's poll is also when new arrivals are opened (flags set), so a report
+    # in danger reaches the top of the list within one poll.
+    reports.open_pending()
     summary = reports.summary()
     return jsonify({**summary, "new_text": _new_text(summary["new"])})
 
@@ -165,22 +169,25 @@ def _assign_form(report):
 
 
 def _attachment_rows(report, answers):
+    answers = answers or {}
     meta = answers.get("attachments") if isinstance(answers.get("attachments"), list) else []
     rows = []
     for n, attachment in enumerate(report.attachments, start=1):
         info = meta[n - 1] if n - 1 < len(meta) and isinstance(meta[n - 1], dict) else {}
         rows.append({"n": n, "type": info.get("type") or "unknown type",
-                     "size": info.get("size") or attachment.size})
+                     "size": info.get("size") or attachment.size,
+                     "problem": attachment.problem})
     return rows
 
 
 def _render_report(report, note_form=None, status=200):
     answers = reports.open_answers(report)
-    shown = {k: v for k, v in answers.items() if k != "attachments"}
+    shown = {k: v for k, v in (answers or {}).items() if k != "attachments"}
     assigned = (db.session.get(Officer, report.assigned_to_id)
                 if report.assigned_to_id else None)
     return render_template(
-        "officers/report.html", report=report, rows=readable.describe(shown),
+        "officers/report.html", report=report,
+        rows=readable.describe(shown) if answers is not None else None,
         attachments=_attachment_rows(report, answers), notes=reports.notes(report),
         status_form=StatusForm(status=report.status), assign_form=_assign_form(report),
         note_form=note_form or NoteForm(), statuses=reports.STATUSES,
@@ -201,8 +208,16 @@ def attachment(reference, n):
     report = _report_or_404(reference)
     if not 1 <= n <= len(report.attachments):
         abort(404)
-    data = reports.open_attachment(report.attachments[n - 1])
-    mime, ext = reports.sniff_image(data)
+    stored = report.attachments[n - 1]
+    try:
+        data = reports.open_attachment(stored)
+        mime, ext = reports.sniff_image(data)
+    except sealing.SealError:
+        # It could not be opened: the sealed original, to download only.
+        data = sealed_files.read(current_app._get_current_object(), stored.stored_name)
+        mime, ext = "application/octet-stream", "sealed"
+    if stored.problem:
+        mime = "application/octet-stream"  # failed the image check: never shown inline
     audit.record("attachment_view", officer=current_user, report=report,
                  detail=f"attachment {n}")
     disposition = "inline" if mime.startswith("image/") and not request.args.get(
@@ -276,9 +291,10 @@ def export_print(reference):
     report = _report_or_404(reference)
     data = reports.export(report)
     audit.record("export", officer=current_user, report=report, detail="printable page")
-    answers = {k: v for k, v in data["answers"].items() if k != "attachments"}
+    answers = {k: v for k, v in (data["answers"] or {}).items() if k != "attachments"}
     return render_template("officers/print.html", report=report, data=data,
-                           rows=readable.describe(answers), statuses=reports.STATUSES,
+                           rows=readable.describe(answers) if data["answers"] is not None
+                           else None, statuses=reports.STATUSES,
                            waited=reports.waited(report))
 
 
@@ -294,10 +310,7 @@ def change_password():
     failed = False
     if form.validate_on_submit():
         officer = db.session.get(Officer, current_user.id)
-        if auth.check_password(officer, form.current.data) and auth.check_code(
-                officer, form.code.data):
-            auth.set_password(officer, form.new.data)
-            officer.login_id = secrets.token_urlsafe(24)
+        if auth.change_password(officer, form.current.data, form.code.data, form.new.data):
             audit.record("password_change", officer=officer)
             login_user(officer)  # the session now carries the new login id
             flash("Your password has been changed. Other sessions have been signed out.")

@@ -4,8 +4,9 @@ Two paths, one set of steps (pwa/report/steps.py):
 - With JavaScript, /report/ holds every step and the device runs them, seals the report and
   delivers it through its outbox to POST /api/reports (pwa/report/api.py).
 - Without JavaScript, /report/<step> are ordinary forms (Flask-WTF, CSRF). Progress is kept
-  sealed in the database (pwa/report/progress.py); "Send report" seals the answers on the
-  server and stores them through the same code as a device's report (pwa/report/store.py).
+  in the database, encrypted with a key only the victim's session cookie holds
+  (pwa/report/progress.py); "Send report" seals the answers to the force's public key and
+  stores them through the same code as a device's report (pwa/report/store.py).
 """
 import json
 from pathlib import Path
@@ -22,7 +23,7 @@ from ..extensions import db, limiter
 from ..offline_app import register_page, register_worker_script
 from ..responses import no_store
 from ..site import cached_page
-from . import api, attachments, cli, limits, readable, sealed_files, steps, store
+from . import api, cli, limits, readable, sealed_files, steps, store
 from . import progress as progress_mod
 
 bp = Blueprint("report", __name__, url_prefix="/report", cli_group=None)
@@ -37,10 +38,14 @@ CACHEABLE = {"report.start", "report.rules"}
 
 
 def init_app(app):
+    """The form and the API serve the public (and all-in-one) side; the commands that need
+    the private key are registered where it is (pwa/report/cli.py)."""
+    cli.init_app(app)
+    if app.config["APP_SIDE"] == "officers":
+        return
     app.register_blueprint(bp)
     app.session_interface = progress_mod.SessionInterface()
     app.register_blueprint(api.bp)
-    cli.init_app(app)
     # A cap on every request body, enforced while it is read (CSRFProtect reads the form
     # before any view runs): a report with its most attachments, sealed, fits.
     if app.config.get("MAX_CONTENT_LENGTH") is None:
@@ -194,8 +199,8 @@ def _take_uploads(answers, file_names):
             break
         data = upload.read(steps.MAX_ATTACHMENT_BYTES + 1)
         try:
-            mime = attachments.check_image(data)
-        except attachments.AttachmentInvalid as err:
+            mime = _check_upload(data)
+        except ValueError as err:
             errors.append(steps.FieldError("evidence", "attachments", "invalid",
                                            f"{upload.filename}: {err}"))
             continue
@@ -208,6 +213,22 @@ def _take_uploads(answers, file_names):
     else:
         answers.pop("attachments", None)
     return errors
+
+
+def _check_upload(data):
+    """The image's type, or ValueError with a message for the person. The public side checks
+    size and magic bytes only (no image decoding there: Pillow runs where reports are opened,
+    which checks every screenshot again); the all-in-one process decodes it now."""
+    if sealing.holds_private_key():
+        from . import attachments
+
+        return attachments.check_image(data)
+    if len(data) > steps.MAX_ATTACHMENT_BYTES:
+        raise ValueError("Each screenshot must be 10 MB or smaller")
+    mime = sealed_files.sniff(data)
+    if mime is None:
+        raise ValueError("The file must be a JPEG, PNG, WebP or GIF image")
+    return mime
 
 
 @bp.route("/check", methods=["GET", "POST"])
@@ -256,16 +277,24 @@ def check():
 
 
 def _send(progress):
-    """Seal the answers on the server and store them exactly like a device's report."""
+    """Seal the answers to the force's public key, as a device does, and store them exactly
+    like a device's report."""
     cleaned = steps.clean(progress.answers)
     plain = json.dumps(cleaned, ensure_ascii=False, separators=(",", ":")).encode()
     envelope = sealing.seal_to_current(plain)
     app = current_app._get_current_object()
     blobs = [sealed_files.read(app, name) for name in progress.files]
     created = progress.created_at.isoformat()
-    # The language of the pages it was written on (the URL's prefix: /cy/report/check).
-    return store.receive(progress.idempotency_key, created, envelope, blobs,
-                         language=i18n.current().code)
+    try:
+        # The language of the pages it was written on (the URL's prefix: /cy/report/check).
+        return store.receive(progress.idempotency_key, created, envelope, blobs,
+                             language=i18n.current().code)
+    except store.Rejected as err:
+        # The key is this progress's own: a conflict is a second "Send report" of the same
+        # report (sealed again, so different bytes) that lost the race to the first.
+        if err.code == "idempotency_conflict":
+            return store.stored_receipt(progress.idempotency_key)
+        raise
 
 
 @bp.get("/sent")

@@ -36,7 +36,7 @@ def csrf_token():
 @bp.get("/report-key")
 def report_key():
     """The force's public key as a JWK: precached, so a report can be sealed offline."""
-    response = jsonify(sealing.keyring().public_jwk())
+    response = jsonify(sealing.public_keys().public_jwk())
     # Short, so a rotated key reaches devices soon; the service worker refreshes it online.
     response.headers["Cache-Control"] = "public, max-age=300"
     return response

@@ -6,9 +6,6 @@ against decompression bombs). The sealed bytes are stored as received by sealed_
 """
 import io
 
-from flask_babel import gettext
-from PIL import Image, UnidentifiedImageError
-
 from .sealed_files import sniff
 from .steps import ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES
 
@@ -23,17 +20,21 @@ class AttachmentInvalid(ValueError):
 
 def check_image(data):
     """Return the image's real MIME type, or raise AttachmentInvalid."""
+    # Imported here: only the process that opens reports decodes images (the public side
+    # never imports Pillow; tests/test_two_sides.py checks it).
+    from PIL import Image, UnidentifiedImageError
+
     if len(data) > MAX_ATTACHMENT_BYTES:
-        raise AttachmentInvalid(gettext("Each screenshot must be 10 MB or smaller"))
+        raise AttachmentInvalid("Each screenshot must be 10 MB or smaller")
     mime = sniff(data)
     if mime is None:
-        raise AttachmentInvalid(gettext("The file must be a JPEG, PNG, WebP or GIF image"))
+        raise AttachmentInvalid("The file must be a JPEG, PNG, WebP or GIF image")
     pil_format = ATTACHMENT_TYPES[mime]
     try:
         with Image.open(io.BytesIO(data), formats=[pil_format]) as img:
             width, height = img.size
             if width * height > MAX_PIXELS:
-                raise AttachmentInvalid(gettext("The image is too large to open"))
+                raise AttachmentInvalid("The image is too large to open")
             img.verify()  # structure and checksums, without decoding the pixels
         with Image.open(io.BytesIO(data), formats=[pil_format]) as img:
             img.load()  # decode it: a truncated or corrupt image fails here
@@ -41,5 +42,5 @@ def check_image(data):
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError,
             Image.DecompressionBombError):
-        raise AttachmentInvalid(gettext("The file must be a JPEG, PNG, WebP or GIF image")) from None
+        raise AttachmentInvalid("The file must be a JPEG, PNG, WebP or GIF image") from None
     return mime

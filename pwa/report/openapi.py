@@ -20,8 +20,9 @@ ERROR_CODES = {
     "unsupported_type": "415: send application/json or multipart/form-data.",
     "invalid": "422: an answer breaks a rule; `field` and `step` say which (the rules are at "
                "/report/rules.json); `errors` lists every one.",
-    "sealed_invalid": "422: the report envelope does not open with the server's key, or is "
-                      "not a report.",
+    "sealed_invalid": "422: the report is not a sealed envelope, is sealed to a key this "
+                      "service does not accept (fetch /api/report-key again), or (where the "
+                      "process holds the private key) does not open or is not a report.",
     "attachment_invalid": "422: an attachment is not an image we accept (checked by "
                           "content), too large, too many, or does not match the answers.",
     "idempotency_conflict": "422: this key was already used for a report with different "

@@ -1,19 +1,29 @@
-"""A no-JavaScript report in progress: sealed in the database, its id in the session.
+"""A no-JavaScript report in progress: encrypted in the database, its key in the session.
 
-The session cookie is signed, not encrypted, and limited to about 4 KB, so it holds only a
-random id. The answers are sealed to the force's public key on every save and opened with
-the private key to show the next page; uploaded screenshots are sealed to disk at once.
+Readable by neither the database nor the public side alone: the answers so far are
+encrypted (AES-256-GCM) with a random key made for this report that lives only in the
+victim's session cookie (signed, HttpOnly, SameSite=Strict; the cookie is limited to about
+4 KB, so the answers themselves stay in the database). The server can show "Check your
+answers" to the person holding that cookie and to nobody else; when the cookie goes, the
+row is unreadable and is deleted after REPORT_PROGRESS_HOURS. Uploaded screenshots are
+sealed to the force's public key at once, as a device does. "Send report" seals the answers
+to the public key too (pwa/report/__init__.py).
 
 Once the report is sent, its row stays as a marker until it expires: answers and files are
 gone (`sealed` is empty), and its idempotency key finds the stored report. So the cookie never
 holds the reference (nothing readable about a report), and a second "Send report" (double
 click, back button, several tabs at once) finds the same reference instead of an error.
 """
+import base64
+import binascii
 import datetime
 import json
+import os
 import secrets
 import uuid
 
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from flask import current_app, session
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import BadSignature
@@ -24,6 +34,8 @@ from ..models import FormProgress
 from . import sealed_files
 
 SESSION_KEY = "report_progress"
+# The progress's encryption key, base64: only ever in the session cookie.
+SESSION_SECRET = "report_progress_key"
 
 
 class Progress:
@@ -72,8 +84,27 @@ def _ttl():
     return datetime.timedelta(hours=current_app.config["REPORT_PROGRESS_HOURS"])
 
 
-def _seal(answers):
-    return sealing.seal_to_current(json.dumps(answers, separators=(",", ":")).encode())
+def _encrypt(key, row_id, answers):
+    nonce = os.urandom(12)
+    plain = json.dumps(answers, separators=(",", ":")).encode()
+    return nonce + AESGCM(key).encrypt(nonce, plain, row_id.encode())
+
+
+def _decrypt(key, row_id, data):
+    """The answers, or None if this key does not open them."""
+    try:
+        plain = AESGCM(key).decrypt(data[:12], data[12:], row_id.encode())
+        return json.loads(plain)
+    except (InvalidTag, ValueError):
+        return None
+
+
+def _session_key():
+    try:
+        key = base64.urlsafe_b64decode(session.get(SESSION_SECRET) or "")
+    except (binascii.Error, ValueError, TypeError):
+        return None
+    return key if len(key) == 32 else None
 
 
 def load():
@@ -89,7 +120,12 @@ def load():
         return None
     if is_sent(row):
         return None  # sent: whatever comes next is a new report
-    answers = json.loads(sealing.unseal(row.sealed, sealing.keyring()))
+    key = _session_key()
+    answers = _decrypt(key, row.id, row.sealed) if key else None
+    if answers is None:
+        # Not this cookie's progress (or its key is gone): nobody can read it now.
+        discard(row)
+        return None
     return Progress(row, answers)
 
 
@@ -112,7 +148,9 @@ def _expired(row):
 
 def mark_sent(pid, file_names):
     """Forget the answers and files of a sent report, keeping the row as a marker. Safe when
-    another request for the same progress does the same at the same time."""
+    another request for the same progress does the same at the same time. The answers' key
+    leaves the cookie: there is nothing left for it to open."""
+    session.pop(SESSION_SECRET, None)
     sealed_files.remove(current_app._get_current_object(), file_names)
     db.session.execute(db.update(FormProgress).where(FormProgress.id == pid)
                        .values(sealed=b"", files=[], updated_at=clock.now()))
@@ -127,10 +165,12 @@ def save(progress, answers, file_names=None):
                            sealed=b"", files=[])
         db.session.add(row)
         session[SESSION_KEY] = row.id
+        session[SESSION_SECRET] = base64.urlsafe_b64encode(
+            AESGCM.generate_key(bit_length=256)).decode()
     else:
         row = progress.row
         session.modified = True  # a fresh cookie signature: its age counts from now
-    row.sealed = _seal(answers)
+    row.sealed = _encrypt(_session_key(), row.id, answers)
     if file_names is not None:
         row.files = list(file_names)
     row.updated_at = clock.now()
@@ -150,6 +190,7 @@ def discard(row=None):
         pid = session.get(SESSION_KEY)
         row = db.session.get(FormProgress, pid) if pid else None
     session.pop(SESSION_KEY, None)
+    session.pop(SESSION_SECRET, None)
     if row is not None:
         pid, names = row.id, list(row.files or [])
         sealed_files.remove(current_app._get_current_object(), names)

@@ -1,9 +1,17 @@
-"""Receiving a report: open it in memory, check it, store it sealed, exactly once per key.
+"""Receiving a report: check what can be checked without opening it, store it sealed,
+exactly once per key.
 
 Both paths end here: the device's sealed report (POST /api/reports) and the no-JS form (the
-server seals the answers itself). What is stored is the envelope as received, the sealed
-attachments as received, the reference, the two times and the safeguarding flags; nothing
-about the sender's device or connection.
+public side seals the answers itself, to the public key, as a device does). Intake needs no
+private key: it checks the envelopes' shape, their key ids, sizes, the number of
+attachments and the idempotency key, and fingerprints the bytes as received. What is stored
+is the envelope as received, the sealed attachments as received, the reference and the two
+times; nothing about the sender's device or connection.
+
+Opening (the answers against steps.py, each screenshot's image check, the safeguarding
+flags) is pwa/report/opening.py's, wherever the private key is: on the officers' side after
+storing, or, in the all-in-one process that holds the key anyway, before storing, so a
+device hears at once about a report that breaks the rules (as it always has).
 
 Exactly once: the report row and its attachment rows are inserted in one transaction, and
 `reports.idempotency_key` is unique. Two requests with one key race to insert; the database
@@ -22,17 +30,17 @@ from dataclasses import dataclass
 
 import http_sf
 from flask import current_app
-# Messages a person may see (the device shows a refusal) are in the report's language (the
-# outbox sends it as Accept-Language, pwa/i18n.py); those for client developers stay English.
+# A refusal the person sees is in the report's language (the outbox sends it as
+# Accept-Language, pwa/i18n.py); messages for client developers stay English.
 from flask_babel import gettext
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from .. import guards, sealing
+from .. import sealing
 from ..extensions import db
 from ..models import Attachment, Report
-from . import attachments, sealed_files
-from .steps import MAX_ATTACHMENTS, UNDER_18, validate
+from . import sealed_files
+from .steps import MAX_ATTACHMENTS
 
 # No 0/O, 1/I: easy to read out over the phone.
 ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -121,73 +129,49 @@ def parse_created_at(value):
     return when
 
 
-def canonical(answers):
-    return json.dumps(answers, sort_keys=True, separators=(",", ":"),
-                      ensure_ascii=False).encode()
-
-
-def fingerprint(answers, attachment_hashes):
-    """A keyed hash of the content: tells a retry from a different report under one key,
-    and reveals nothing without SECRET_KEY."""
+def fingerprint(report_bytes, attachment_blobs):
+    """A keyed hash of the sealed bytes as received: tells a retry (the device seals once and
+    resends the same bytes) from a different report under one key, reveals nothing without
+    SECRET_KEY, and needs no private key."""
     key = current_app.config["SECRET_KEY"].encode()
-    body = canonical(answers) + b"\n" + ",".join(attachment_hashes).encode()
-    return hmac.new(key, body, hashlib.sha256).hexdigest()
+    body = hashlib.sha256(report_bytes).hexdigest() + "\n" + ",".join(
+        hashlib.sha256(blob).hexdigest() for blob in attachment_blobs)
+    return hmac.new(key, body.encode(), hashlib.sha256).hexdigest()
 
 
-def open_report(envelope, keyring):
-    """Unseal the answers in memory; raises Rejected(sealed_invalid)."""
+def check_sealed(envelope, blobs, keys):
+    """What intake checks without opening: the report envelope's shape, key id and size, and
+    each attachment's count, size, shape and key id. Returns the envelope as a dict."""
     try:
-        plaintext = sealing.unseal(envelope, keyring)
-        answers = guards.loads(plaintext.decode("utf-8"))
-    except (sealing.SealError, UnicodeDecodeError, ValueError):
-        raise Rejected(422, "sealed_invalid",
-                       gettext("The report could not be opened. Reload the page and send it "
-                               "again."),
+        envelope = sealing.parse_envelope(envelope)
+    except sealing.SealError:
+        raise Rejected(422, "sealed_invalid", "The report is not a sealed envelope.",
                        field="report") from None
-    if not isinstance(answers, dict) or answers.get("v") != 1:
-        raise Rejected(422, "sealed_invalid", "The report is in a format we do not know.",
+    if not keys.accepts(envelope["kid"]):
+        raise Rejected(422, "sealed_invalid", "The report was sealed with a key this service "
+                       "no longer accepts. Reload the page and send it again.", field="report")
+    if len(sealing.dumps(envelope)) > MAX_SEALED_REPORT_BYTES:
+        raise Rejected(413, "too_large", "The report is larger than any report can be.",
                        field="report")
-    return answers
-
-
-def check_answers(answers):
-    errors = validate(answers)
-    if errors:
-        first = errors[0]
-        raise Rejected(422, "invalid", first.message, field=first.field, step=first.step,
-                       rule=first.rule, errors=[e.as_dict() for e in errors])
-
-
-def open_attachments(blobs, answers, keyring):
-    """Check each sealed attachment by content; returns their plaintext SHA-256 hashes."""
-    declared = answers.get("attachments") or []
     if len(blobs) > MAX_ATTACHMENTS:
-        raise _attachment_error(gettext("You can attach up to %(n)s screenshots",
-                                        n=MAX_ATTACHMENTS),
-                                rule="too_many")
-    if len(blobs) != len(declared):
-        raise _attachment_error(gettext("The screenshots did not all arrive. Send the report "
-                                        "again."),
-                                rule="mismatch")
-    hashes = []
+        raise attachment_error(f"You can attach up to {MAX_ATTACHMENTS} screenshots",
+                               rule="too_many")
     for i, blob in enumerate(blobs):
         if len(blob) > sealed_files.MAX_SEALED_BYTES:
-            raise _attachment_error(gettext("Each screenshot must be 10 MB or smaller"),
-                                    rule="too_large", index=i)
+            raise attachment_error("Each screenshot must be 10 MB or smaller",
+                                   rule="too_large", index=i)
         try:
-            plain = sealing.unseal(blob, keyring)
+            kid = sealing.parse_envelope(blob)["kid"]
         except sealing.SealError:
-            raise _attachment_error(gettext("A screenshot could not be opened. Attach it again."),
-                                    index=i) from None
-        try:
-            attachments.check_image(plain)
-        except attachments.AttachmentInvalid as err:
-            raise _attachment_error(str(err), index=i) from None
-        hashes.append(hashlib.sha256(plain).hexdigest())
-    return hashes
+            raise attachment_error(gettext("A screenshot could not be opened. Attach it again."),
+                                   index=i) from None
+        if not keys.accepts(kid):
+            raise attachment_error("A screenshot was sealed with a key this service no "
+                                   "longer accepts. Attach it again.", index=i)
+    return envelope
 
 
-def _attachment_error(message, rule="invalid", index=None):
+def attachment_error(message, rule="invalid", index=None):
     extra = {"field": "attachments", "step": "evidence", "rule": rule}
     if index is not None:
         extra["index"] = index
@@ -231,7 +215,8 @@ def stored_receipt(key):
 
 
 def check_language(language):
-    """The language the report was written in: a code the app ships (English if absent)."""
+    """The language the report was written in: a code the app ships (English if absent).
+    Not content: stored plain at intake, so officers can arrange an interpreter."""
     from ..i18n import DEFAULT, SHIPPED
 
     if language is None:
@@ -247,19 +232,17 @@ def receive(key, created_at, envelope, attachment_blobs=(), language=None):
     key = check_key(key)
     language = check_language(language)
     created = parse_created_at(created_at)
-    keyring = sealing.keyring()
-    try:
-        envelope = sealing.parse_envelope(envelope)
-    except sealing.SealError:
-        raise Rejected(422, "sealed_invalid", "The report is not a sealed envelope.",
-                       field="report") from None
-    if len(sealing.dumps(envelope)) > MAX_SEALED_REPORT_BYTES:
-        raise Rejected(413, "too_large", "The report is larger than any report can be.",
-                       field="report")
-    answers = open_report(envelope, keyring)
-    check_answers(answers)
-    hashes = open_attachments(list(attachment_blobs), answers, keyring)
-    fp = fingerprint(answers, hashes)
+    attachment_blobs = list(attachment_blobs)
+    envelope = check_sealed(envelope, attachment_blobs, sealing.public_keys())
+    sealed = sealing.dumps(envelope)
+    fp = fingerprint(sealed, attachment_blobs)
+    opened = None
+    if sealing.holds_private_key():
+        # The all-in-one process: open now, and refuse a report that breaks the rules.
+        from . import opening
+
+        opened = opening.open_sealed(envelope, attachment_blobs, sealing.keyring())
+        opened.raise_first_problem()
 
     # A replay costs no write at all.
     receipt = _existing(key, fp)
@@ -272,10 +255,11 @@ def receive(key, created_at, envelope, attachment_blobs=(), language=None):
         for _ in range(5):
             report = Report(
                 reference=new_reference(), idempotency_key=key, fingerprint=fp,
-                key_id=envelope["kid"], sealed=sealing.dumps(envelope), created_at=created,
-                received_at=datetime.datetime.now(datetime.timezone.utc),
-                under_18=answers.get("age_band") in UNDER_18,
-                in_danger=answers.get("in_danger") == "yes", language=language)
+                key_id=envelope["kid"], sealed=sealed, created_at=created,
+                received_at=datetime.datetime.now(datetime.timezone.utc), state="received",
+                language=language)
+            if opened is not None:
+                opened.apply(report)
             for position, (name, blob) in enumerate(zip(stored, attachment_blobs)):
                 kid = sealing.parse_envelope(blob)["kid"]
                 report.attachments.append(Attachment(position=position, key_id=kid,
