@@ -81,7 +81,7 @@ def test_api_refusals_a_person_sees_follow_the_reports_language(app, client):
                            headers={"Accept-Language": "cy"})
     assert response.status_code == 422
     assert response.get_json()["error"]["message"] == \
-        "Wnaeth y sgrinluniau ddim i gyd gyrraedd. Anfonwch yr adroddiad eto."
+        "Doedd dim modd agor sgrinlun. Atodwch ef eto."
     english = post_report(client, app, sealed_attachments=[b"not sealed"])
     assert english.get_json()["error"]["message"] == \
-        "The screenshots did not all arrive. Send the report again."
+        "A screenshot could not be opened. Attach it again."
