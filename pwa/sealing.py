@@ -14,40 +14,47 @@ import base64
 import hashlib
 import json
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from flask import Flask
 
 from . import guards
 
 ALG = "RSA-OAEP-256+A256GCM"
 OAEP = padding.OAEP(mgf=padding.MGF1(hashes.SHA256()), algorithm=hashes.SHA256(), label=None)
 
+# {"v", "kid", "alg", "key", "iv", "ct"}: see above.
+Envelope = dict[str, Any]
+
 
 class SealError(ValueError):
     """An envelope is malformed, names an unknown key, or does not open."""
 
 
-def _b64(data):
+def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
-def _unb64(text, what):
+def _unb64(text: str, what: str) -> bytes:
     try:
         return base64.b64decode(text, validate=True)
     except (ValueError, TypeError):
         raise SealError(f"envelope field '{what}' is not base64") from None
 
 
-def public_der(public_key):
+def public_der(public_key: rsa.RSAPublicKey) -> bytes:
     return public_key.public_bytes(
         serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
 
 
-def key_id(public_key):
+def key_id(public_key: rsa.RSAPublicKey) -> str:
     return hashlib.sha256(public_der(public_key)).hexdigest()[:16]
 
 
@@ -57,20 +64,20 @@ class PublicKeys:
     the ids of the keys whose envelopes it still accepts. Nothing here opens a report."""
 
     current: rsa.RSAPublicKey
-    accepted_ids: frozenset = frozenset()
+    accepted_ids: frozenset[str] = frozenset()
 
     @property
-    def current_id(self):
+    def current_id(self) -> str:
         return key_id(self.current)
 
-    def accepts(self, kid):
+    def accepts(self, kid: str) -> bool:
         return kid == self.current_id or kid in self.accepted_ids
 
-    def public_jwk(self):
+    def public_jwk(self) -> dict[str, Any]:
         """The current public key as a JWK, for WebCrypto's importKey on the device."""
         numbers = self.current.public_numbers()
 
-        def b64url(n):
+        def b64url(n: int) -> str:
             raw = n.to_bytes((n.bit_length() + 7) // 8, "big")
             return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
@@ -85,27 +92,27 @@ class Keyring:
     by the officers' side (and the all-in-one process) only."""
 
     current: rsa.RSAPrivateKey
-    older: tuple = ()
+    older: tuple[rsa.RSAPrivateKey, ...] = ()
 
     @property
-    def current_id(self):
+    def current_id(self) -> str:
         return key_id(self.current.public_key())
 
-    def public_keys(self):
+    def public_keys(self) -> PublicKeys:
         return PublicKeys(self.current.public_key(),
                           frozenset(key_id(k.public_key()) for k in self.older))
 
-    def public_jwk(self):
+    def public_jwk(self) -> dict[str, Any]:
         return self.public_keys().public_jwk()
 
-    def private_for(self, kid):
+    def private_for(self, kid: str) -> rsa.RSAPrivateKey:
         for key in (self.current, *self.older):
             if key_id(key.public_key()) == kid:
                 return key
         raise SealError(f"no private key with id {kid}")
 
 
-def seal(plaintext, public_key):
+def seal(plaintext: bytes, public_key: rsa.RSAPublicKey) -> Envelope:
     """Seal bytes to a public key; returns the envelope as a dict."""
     content_key = AESGCM.generate_key(bit_length=256)
     iv = os.urandom(12)
@@ -117,7 +124,7 @@ def seal(plaintext, public_key):
     }
 
 
-def parse_envelope(data):
+def parse_envelope(data: object) -> Envelope:
     """Accept an envelope as a dict, JSON text or bytes; check its shape."""
     if isinstance(data, (bytes, str)):
         try:
@@ -132,7 +139,7 @@ def parse_envelope(data):
     return data
 
 
-def unseal(envelope, keyring):
+def unseal(envelope: Envelope | str | bytes, keyring: Keyring) -> bytes:
     """Open an envelope in memory; raises SealError if it does not open."""
     env = parse_envelope(envelope)
     private = keyring.private_for(env["kid"])
@@ -146,12 +153,12 @@ def unseal(envelope, keyring):
         raise SealError("envelope does not open with its key") from None
 
 
-def dumps(envelope):
+def dumps(envelope: Envelope) -> bytes:
     """The stored form of an envelope: compact JSON bytes."""
     return json.dumps(envelope, separators=(",", ":"), sort_keys=True).encode()
 
 
-def seal_to_current(plaintext, keys=None):
+def seal_to_current(plaintext: bytes, keys: PublicKeys | Keyring | None = None) -> bytes:
     """Seal bytes to the current report key (of `keys`, or the app's); returns the stored
     form, compact JSON bytes. Needs only the public key: either side can seal."""
     keys = keys or public_keys()
@@ -160,27 +167,27 @@ def seal_to_current(plaintext, keys=None):
     return dumps(seal(plaintext, keys.current))
 
 
-def reseal(envelope, keyring):
+def reseal(envelope: Envelope | str | bytes, keyring: Keyring) -> Envelope:
     """Open with whichever key sealed it, seal again under the current key."""
     return seal(unseal(envelope, keyring), keyring.current.public_key())
 
 
-def generate_private_key():
+def generate_private_key() -> rsa.RSAPrivateKey:
     return rsa.generate_private_key(public_exponent=65537, key_size=3072)
 
 
-def private_pem(private_key):
+def private_pem(private_key: rsa.RSAPrivateKey) -> bytes:
     return private_key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption())
 
 
-def public_pem(public_key):
+def public_pem(public_key: rsa.RSAPublicKey) -> bytes:
     return public_key.public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
 
 
-def load_public_pem(data, where):
+def load_public_pem(data: bytes, where: str | Path) -> rsa.RSAPublicKey:
     try:
         key = serialization.load_pem_public_key(data)
     except (ValueError, TypeError):
@@ -190,7 +197,7 @@ def load_public_pem(data, where):
     return key
 
 
-def load_private_pem(data, where):
+def load_private_pem(data: bytes, where: str | Path) -> rsa.RSAPrivateKey:
     try:
         key = serialization.load_pem_private_key(data, password=None)
     except (ValueError, TypeError):
@@ -200,7 +207,8 @@ def load_private_pem(data, where):
     return key
 
 
-def write_private_key(path, private_key=None):
+def write_private_key(path: str | Path,
+                      private_key: rsa.RSAPrivateKey | None = None) -> rsa.RSAPrivateKey:
     """Write a new private key file readable only by its owner; returns the key."""
     private_key = private_key or generate_private_key()
     path = Path(path)
@@ -211,8 +219,9 @@ def write_private_key(path, private_key=None):
     return private_key
 
 
-def load_keyring(current_path, older_paths=()):
-    def read(path):
+def load_keyring(current_path: str | Path,
+                 older_paths: Iterable[str | Path] = ()) -> Keyring:
+    def read(path: str | Path) -> rsa.RSAPrivateKey:
         try:
             return load_private_pem(Path(path).read_bytes(), path)
         except FileNotFoundError:
@@ -221,7 +230,7 @@ def load_keyring(current_path, older_paths=()):
     return Keyring(current=read(current_path), older=tuple(read(p) for p in older_paths))
 
 
-def load_public_keys(path, accepted_ids=()):
+def load_public_keys(path: str | Path, accepted_ids: Iterable[str] = ()) -> PublicKeys:
     try:
         current = load_public_pem(Path(path).read_bytes(), path)
     except FileNotFoundError:
@@ -229,7 +238,7 @@ def load_public_keys(path, accepted_ids=()):
     return PublicKeys(current, frozenset(accepted_ids))
 
 
-def init_app(app):
+def init_app(app: Flask) -> None:
     """Load the keys this process's side needs. The public side (APP_SIDE=public) loads only
     the public key (REPORT_PUBLIC_KEY_FILE) and never reads a private one; the officers' side
     and the all-in-one process load the private keyring and derive the public key from it.
@@ -271,13 +280,13 @@ class NoPrivateKey(RuntimeError):
     """This process serves the public side: it holds no key that opens a report."""
 
 
-def holds_private_key(app=None):
+def holds_private_key(app: Flask | None = None) -> bool:
     from flask import current_app
 
     return "keyring" in (app or current_app).extensions
 
 
-def keyring(app=None):
+def keyring(app: Flask | None = None) -> Keyring:
     """The private report keys (the current app's by default); only on the officers' side
     and in the all-in-one process."""
     from flask import current_app
@@ -289,7 +298,7 @@ def keyring(app=None):
                            "report key") from None
 
 
-def public_keys(app=None):
+def public_keys(app: Flask | None = None) -> PublicKeys:
     """The public key and the key ids intake accepts (every side has them)."""
     from flask import current_app
 

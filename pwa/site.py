@@ -3,20 +3,26 @@
 Loaded once in create_app() and kept on the app; the templates see them as globals.
 """
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
-from flask import current_app, render_template, request
+from flask import Flask, current_app, render_template, request
 from markupsafe import Markup
 
 from . import assets, content, force as force_file, i18n
 
+P = ParamSpec("P")
+R = TypeVar("R")
 
-def force(app=None):
+
+def force(app: Flask | None = None) -> force_file.Force:
     """The force file, loaded (the current app's by default)."""
     return (app or current_app).extensions["force"]
 
 
-def advice_pages(app=None, lang=None):
+def advice_pages(app: Flask | None = None,
+                 lang: str | None = None) -> dict[str, content.AdvicePage]:
     """{slug: AdvicePage}, in order, in the reader's language (or `lang`): a page not yet
     translated is the English one (its `lang` says so). The current app's by default."""
     from .i18n import current
@@ -24,23 +30,23 @@ def advice_pages(app=None, lang=None):
     return (app or current_app).extensions["advice"][lang or current().code]
 
 
-def content_version():
+def content_version() -> str:
     """A hash of everything a cached page is made from. It keys the page cache (so a shared
     Redis cache never serves pages from an older force file) and versions the precache."""
     return current_app.config["CONTENT_VERSION"]
 
 
-def init_app(app):
+def init_app(app: Flask) -> None:
     the_force = force_file.load(app.config["FORCE_FILE"])
     app.extensions["force"] = the_force
     env = app.jinja_env
     env.globals["force"] = the_force
 
-    def number(key):
+    def number(key: str) -> Markup:
         num = the_force.numbers[key]
         return Markup(render_template("partials/number.html", number=num))
 
-    def service(service_id):
+    def service(service_id: str) -> Markup:
         try:
             svc = the_force.service(service_id)
         except KeyError:
@@ -51,7 +57,7 @@ def init_app(app):
     env.globals["service"] = service
 
     i18n.init_app(app)
-    by_lang = {}
+    by_lang: dict[str, dict[str, content.AdvicePage]] = {}
     for lang in i18n.offered(app):
         # Rendered as a request in that language, so numbers and services read in it too.
         prefix = "" if lang.code == i18n.DEFAULT else f"/{lang.code}"
@@ -72,12 +78,13 @@ def init_app(app):
         digest.update(path.read_bytes())
     for name, value in sorted(assets.static_files(app).hashes.items()):
         digest.update(f"{name}:{value}".encode())
+    assert app.template_folder is not None  # create_app names it
     for path in sorted(Path(app.template_folder).rglob("*.html")):
         digest.update(path.read_bytes())
     app.config["CONTENT_VERSION"] = digest.hexdigest()[:12]
 
 
-def cached_page(view):
+def cached_page(view: Callable[P, R]) -> Callable[P, R]:
     """Cache a whole rendered page by path and content version. Only for pages that hold
     nothing per-session or per-request (no CSRF token, no user), which the CSP makes easy:
     there is no nonce to go stale."""
