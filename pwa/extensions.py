@@ -2,6 +2,7 @@
 from pathlib import Path
 from typing import Literal
 
+from flask import Flask, current_app
 from flask_caching import Cache
 from flask_compress import Compress
 from flask_limiter import Limiter
@@ -43,3 +44,9 @@ compress = Compress()
 # The client address is used only as a rate-limit key, in memory or Redis, never stored
 # with a report. Behind a proxy, PROXY_FIX makes it the real client's.
 limiter = Limiter(key_func=get_remote_address)
+
+
+def app_object() -> Flask:
+    """The app itself behind the `current_app` proxy: for a signal's sender and for code that
+    holds on to the app. (Flask types the proxy as the app, so mypy cannot see this method.)"""
+    return current_app._get_current_object()  # type: ignore[attr-defined]

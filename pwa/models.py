@@ -4,6 +4,8 @@ Plain columns hold only what officers need to find and triage a report without o
 the reference, times, status and the two safeguarding flags. No IP address, user agent or
 other detail of the device is stored anywhere.
 """
+from sqlalchemy.orm import Mapped, relationship
+
 from .clock import UTCDateTime
 from .clock import now as utcnow
 from .extensions import db
@@ -41,7 +43,9 @@ class Report(db.Model):
     # The officer dealing with it (the officers feature, pwa/officers/models.py).
     assigned_to_id = db.Column(db.ForeignKey("officers.id", ondelete="SET NULL"))
 
-    attachments = db.relationship(
+    # SQLAlchemy's relationship() (db.relationship differs only for dynamic loaders), typed
+    # as what it is on a row, for mypy.
+    attachments: Mapped[list["Attachment"]] = relationship(
         "Attachment", back_populates="report", cascade="all, delete-orphan",
         order_by="Attachment.position")
 
@@ -61,7 +65,7 @@ class Attachment(db.Model):
     # Why this screenshot could not be read when the report was opened (None: it is fine).
     problem = db.Column(db.String(300))
 
-    report = db.relationship("Report", back_populates="attachments")
+    report: Mapped[Report] = relationship("Report", back_populates="attachments")
 
 
 class FormProgress(db.Model):

@@ -9,22 +9,29 @@ Two paths, one set of steps (pwa/report/steps.py):
   stores them through the same code as a device's report (pwa/report/store.py).
 """
 import json
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from flask import (Blueprint, abort, current_app, g, jsonify, redirect, render_template,
-                   request, session, url_for)
+from flask import (Blueprint, Flask, Response, abort, current_app, g, jsonify, redirect,
+                   render_template, request, session, url_for)
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.wrappers import Response as BaseResponse
 
 from ..errors import handle_http
 from .. import i18n, sealing
-from ..extensions import db, limiter
+from ..extensions import app_object, db, limiter
 from ..offline_app import register_page, register_worker_script
 from ..responses import no_store
 from ..site import cached_page
 from . import api, cli, limits, readable, sealed_files, steps, store
 from . import progress as progress_mod
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 bp = Blueprint("report", __name__, url_prefix="/report", cli_group=None)
 
@@ -37,7 +44,7 @@ SENT_HELP_KEY = "report_sent_help"
 CACHEABLE = {"report.start", "report.rules"}
 
 
-def init_app(app):
+def init_app(app: Flask) -> None:
     """The form and the API serve the public (and all-in-one) side; the commands that need
     the private key are registered where it is (pwa/report/cli.py)."""
     cli.init_app(app)
@@ -61,29 +68,31 @@ def init_app(app):
 
 
 @bp.after_request
-def never_cache_steps(response):
+def never_cache_steps(response: Response) -> Response:
     # Step pages carry a CSRF token and the person's answers: never cached anywhere.
     return response if request.endpoint in CACHEABLE else no_store(response)
 
 
 @bp.get("/")
 @cached_page
-def start():
+def start() -> str:
     """The device's form (every step, driven by JavaScript) and the no-JS way in."""
     return render_template("report/start.html", answers={}, errors={}, nojs=False)
 
 
 @bp.get("/rules.json")
-def rules():
+def rules() -> Response:
     response = jsonify(steps.rules())
     response.headers["Cache-Control"] = "no-cache"
     return response
 
 
-def _render_step(step_id, answers, errors=(), row_count=1, status=200, returning=None):
+def _render_step(step_id: str, answers: steps.Answers,
+                 errors: Sequence[steps.FieldError] = (), row_count: int = 1,
+                 status: int = 200, returning: bool | None = None) -> tuple[str, int]:
     """A step page. Its fields and their rules are the steps' (one source of truth); the form
     carries Flask-WTF's CSRF token, checked by CSRFProtect on every POST."""
-    error_map = {}
+    error_map: dict[str, str] = {}
     for err in errors:
         error_map.setdefault(err.field, err.message)
     s = steps.step(step_id)
@@ -94,11 +103,11 @@ def _render_step(step_id, answers, errors=(), row_count=1, status=200, returning
         position=steps.STEP_IDS.index(step_id) + 1, total=len(steps.STEP_IDS)), status
 
 
-def _returning():
+def _returning() -> bool:
     return request.args.get("return") == "check"
 
 
-def _back_url(step_id):
+def _back_url(step_id: str) -> str:
     if _returning():
         return url_for("report.check")
     previous = steps.previous_step(step_id)
@@ -107,7 +116,7 @@ def _back_url(step_id):
 
 
 @bp.route("/<step_id>", methods=["GET", "POST"])
-def step_page(step_id):
+def step_page(step_id: str) -> ResponseReturnValue:
     if step_id not in steps.BY_ID:
         abort(404)
     progress = progress_mod.load()
@@ -149,10 +158,11 @@ def step_page(step_id):
                     if steps.next_step(step_id) != "check" else url_for("report.check"))
 
 
-def _redirect_to_step(step_id, upload_errors=(), rows=None, invalid=False):
+def _redirect_to_step(step_id: str, upload_errors: Sequence[steps.FieldError] = (),
+                      rows: int | None = None, invalid: bool = False) -> BaseResponse:
     """The step page again by GET. Upload errors travel as their rule only (a file's name
     would reach the browser's history in the URL), so their message is the field's own."""
-    args = {}
+    args: dict[str, Any] = {}
     if invalid or upload_errors:
         args["invalid"] = "1"
     if upload_errors:
@@ -164,21 +174,21 @@ def _redirect_to_step(step_id, upload_errors=(), rows=None, invalid=False):
     return redirect(url_for("report.step_page", step_id=step_id, **args), code=303)
 
 
-def _upload_errors_from_query():
+def _upload_errors_from_query() -> list[steps.FieldError]:
     f = steps.step("evidence").field("attachments")
     rules = (request.args.get("upload") or "").split(",")
     return [steps.FieldError("evidence", "attachments", rule, f.messages[rule])
             for rule in ("too_many", "invalid", "too_large") if rule in rules]
 
 
-def _int(value, default):
+def _int(value: Any, default: int) -> int:
     try:
         return max(1, int(value))
     except (TypeError, ValueError):
         return default
 
 
-def _take_uploads(answers, file_names):
+def _take_uploads(answers: steps.Answers, file_names: list[str]) -> list[steps.FieldError]:
     """Remove or add screenshots; each new one is checked by content and sealed to disk."""
     described = list(answers.get("attachments") or [])
     errors = []
@@ -186,7 +196,7 @@ def _take_uploads(answers, file_names):
     if remove is not None:
         i = int(remove) if remove.isdigit() else -1
         if 0 <= i < len(file_names):
-            sealed_files.remove(current_app._get_current_object(), [file_names[i]])
+            sealed_files.remove(app_object(), [file_names[i]])
             del file_names[i]
             del described[i]
     f = steps.step("evidence").field("attachments")
@@ -215,7 +225,7 @@ def _take_uploads(answers, file_names):
     return errors
 
 
-def _check_upload(data):
+def _check_upload(data: bytes) -> str:
     """The image's type, or ValueError with a message for the person. The public side checks
     size and magic bytes only (no image decoding there: Pillow runs where reports are opened,
     which checks every screenshot again); the all-in-one process decodes it now."""
@@ -234,7 +244,7 @@ def _check_upload(data):
 @bp.route("/check", methods=["GET", "POST"])
 @limiter.limit(limits.new_reports, methods=["POST"],
                deduct_when=lambda r: g.get("report_created", False))
-def check():
+def check() -> ResponseReturnValue:
     progress = progress_mod.load()
     if progress is None:
         if request.method == "POST" and progress_mod.sent_row() is not None:
@@ -251,6 +261,7 @@ def check():
                                 returning=True)
         # Plain values: a simultaneous "Send report" may change the row under us.
         pid, key, names = progress.row.id, progress.idempotency_key, progress.files
+        receipt: store.Receipt | None
         try:
             receipt = store.stored_receipt(key) or _send(progress)
         except store.Rejected as err:
@@ -276,13 +287,13 @@ def check():
                            nojs=True, errors={}, problem=problem)
 
 
-def _send(progress):
+def _send(progress: progress_mod.Progress) -> store.Receipt:
     """Seal the answers to the force's public key, as a device does, and store them exactly
     like a device's report."""
     cleaned = steps.clean(progress.answers)
     plain = json.dumps(cleaned, ensure_ascii=False, separators=(",", ":")).encode()
     envelope = sealing.seal_to_current(plain)
-    app = current_app._get_current_object()
+    app = app_object()
     blobs = [sealed_files.read(app, name) for name in progress.files]
     created = progress.created_at.isoformat()
     try:
@@ -293,12 +304,14 @@ def _send(progress):
         # The key is this progress's own: a conflict is a second "Send report" of the same
         # report (sealed again, so different bytes) that lost the race to the first.
         if err.code == "idempotency_conflict":
-            return store.stored_receipt(progress.idempotency_key)
+            receipt = store.stored_receipt(progress.idempotency_key)
+            assert receipt is not None  # the conflict says a report has this key
+            return receipt
         raise
 
 
 @bp.get("/sent")
-def sent():
+def sent() -> ResponseReturnValue:
     row = progress_mod.sent_row()
     receipt = store.stored_receipt(row.idempotency_key) if row is not None else None
     if receipt is None:
@@ -307,7 +320,7 @@ def sent():
                            handoff=open_handoff(session.pop(SENT_HELP_KEY, "")), nojs=True)
 
 
-def handoff(answers: dict) -> list[str]:
+def handoff(answers: steps.Answers) -> list[str]:
     """The next steps the "sent" page offers: under 18 → image removal; paid → the bank."""
     return [name for name, holds in (("under-18", steps.is_under_18(answers)),
                                       ("paid", answers.get("paid") == "yes")) if holds]
@@ -316,7 +329,7 @@ def handoff(answers: dict) -> list[str]:
 HANDOFFS = ("under-18", "paid")
 
 
-def _handoff_cipher():
+def _handoff_cipher() -> "AESGCM":
     from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
     from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -352,7 +365,7 @@ def open_handoff(token: str) -> list[str]:
 
 
 @bp.post("/discard")
-def discard():
+def discard() -> BaseResponse:
     """Delete the progress (from the check page, or "start again")."""
     progress_mod.discard()
     return redirect(url_for("report.start"))
@@ -382,7 +395,7 @@ NOTICES = {
 }
 
 
-def _notice_errors(step_id):
+def _notice_errors(step_id: str) -> list[steps.FieldError]:
     """The notice for a step page, as an error at the top naming where to look."""
     notice = request.args.get("notice")
     if notice not in ("expired", "too_large"):
@@ -400,20 +413,20 @@ def _notice_errors(step_id):
                              message % {"what": what} if notice == "too_large" else message)]
 
 
-def _step_from_url():
+def _step_from_url() -> str | None:
     step_id = (request.view_args or {}).get("step_id")
     return step_id if request.endpoint == "report.step_page" and step_id in steps.BY_ID \
         else None
 
 
-def _back_with_notice(endpoint, notice, **args):
+def _back_with_notice(endpoint: str, notice: str, **args: Any) -> BaseResponse:
     if _returning():
         args["return"] = "check"
     return redirect(url_for(endpoint, notice=notice, **args), code=303)
 
 
 @bp.errorhandler(CSRFError)
-def token_failed(err):
+def token_failed(err: CSRFError) -> ResponseReturnValue:
     step_id = _step_from_url()
     progress = progress_mod.load()
     if request.endpoint == "report.check" and progress is not None:
@@ -430,7 +443,7 @@ def token_failed(err):
 
 
 @bp.errorhandler(RequestEntityTooLarge)
-def too_large(err):
+def too_large(err: RequestEntityTooLarge) -> ResponseReturnValue:
     step_id = _step_from_url()
     if step_id is None:
         return handle_http(err)

@@ -1,8 +1,9 @@
 """The report feature's JSON API, which the form's outbox talks to (documented at
 /api/openapi.json by pwa/report/openapi.py)."""
 import json
+from typing import Any
 
-from flask import Blueprint, current_app, g, jsonify, request
+from flask import Blueprint, Response, current_app, g, jsonify, request
 from flask_wtf.csrf import CSRFError, generate_csrf
 
 from .. import guards, sealing
@@ -21,20 +22,20 @@ MAX_REQUEST_BYTES = MAX_ATTACHMENTS * MAX_SEALED_BYTES + 1024 * 1024
 
 
 @bp.errorhandler(CSRFError)
-def csrf_failed(err):
+def csrf_failed(err: CSRFError) -> Response:
     # 403 (Flask-WTF says 400): the device fetches a fresh token and tries again.
     return api_error(403, "csrf_failed", "The security token was missing or has expired. "
                      "Fetch a new one from /api/csrf and try again.")
 
 
 @bp.get("/csrf")
-def csrf_token():
+def csrf_token() -> Response:
     """A fresh token for one delivery attempt (and the session cookie it is tied to)."""
     return no_store(jsonify(token=generate_csrf()))
 
 
 @bp.get("/report-key")
-def report_key():
+def report_key() -> Response:
     """The force's public key as a JWK: precached, so a report can be sealed offline."""
     response = jsonify(sealing.public_keys().public_jwk())
     # Short, so a rotated key reaches devices soon; the service worker refreshes it online.
@@ -43,11 +44,11 @@ def report_key():
 
 
 @bp.get("/openapi.json")
-def openapi_document():
+def openapi_document() -> Response:
     return jsonify(openapi.document())
 
 
-def _replay_of_stored_report():
+def _replay_of_stored_report() -> bool:
     """A retry of a report already stored is answered from the database and must not be
     refused by the new-report limit: the device only wants its reference back."""
     key = _key_or_none()
@@ -57,7 +58,7 @@ def _replay_of_stored_report():
         db.select(Report.id).where(Report.idempotency_key == key)).first() is not None
 
 
-def _exact_replay():
+def _exact_replay() -> bool:
     """The stored report's own bytes again (what a device's outbox retries): free of the
     attempt limit. Anything else under a stored key (different content, 422
     idempotency_conflict, or the same content sealed again) costs an unseal, so it counts."""
@@ -73,11 +74,11 @@ def _exact_replay():
     return g.exact_replay
 
 
-def _not_a_replay():
+def _not_a_replay() -> bool:
     return not _replay_of_stored_report()
 
 
-def _key_or_none():
+def _key_or_none() -> str | None:
     """The request's key in either form (quoted or bare), or None if it has none or a bad one
     (the view then answers 400)."""
     try:
@@ -86,7 +87,7 @@ def _key_or_none():
         return None
 
 
-def _idempotency_key():
+def _idempotency_key() -> str:
     return "replay:" + (_key_or_none() or "")
 
 
@@ -101,7 +102,7 @@ def _idempotency_key():
 @limiter.limit(limits.attempts, exempt_when=_exact_replay, scope="report-attempt")
 @limiter.limit(limits.replays, key_func=_idempotency_key, exempt_when=_not_a_replay,
                scope="report-replay")
-def create_report():
+def create_report() -> Response:
     try:
         key = store.parse_key(request.headers.get("Idempotency-Key"))
         meta, blobs = _read_body()
@@ -119,7 +120,7 @@ def create_report():
     return no_store(response)
 
 
-def _read_body():
+def _read_body() -> tuple[dict[str, Any], list[bytes]]:
     """JSON `{"created_at", "report"}`, or multipart with that JSON in part `meta` and one
     sealed envelope per `attachment` part. Read once per request (the limits look too)."""
     if "report_body" not in g:
@@ -132,7 +133,7 @@ def _read_body():
     return g.report_body
 
 
-def _parse_body():
+def _parse_body() -> tuple[dict[str, Any], list[bytes]]:
     if request.mimetype == "multipart/form-data":
         meta_text = request.form.get("meta")
         if meta_text is None and "meta" in request.files:

@@ -18,7 +18,7 @@ class AttachmentInvalid(ValueError):
     """Not an image we accept; the message is for the person."""
 
 
-def check_image(data):
+def check_image(data: bytes) -> str:
     """Return the image's real MIME type, or raise AttachmentInvalid."""
     # Imported here: only the process that opens reports decodes images (the public side
     # never imports Pillow; tests/test_two_sides.py checks it).

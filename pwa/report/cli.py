@@ -2,16 +2,17 @@
 stored reports (`reports`, the old spelling, still works). `open`, `rotate-keys` and
 `purge-expired` belong to the side that holds the private key."""
 import click
-from flask import current_app
+from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
+from ..extensions import app_object
 from . import maintenance
 from . import progress as progress_mod
 
 
 @click.command("clean")
 @with_appcontext
-def clean_command():
+def clean_command() -> None:
     """Delete expired no-JS progress and orphaned sealed files (run from cron hourly)."""
     expired = progress_mod.cleanup_expired()
     orphans = progress_mod.remove_orphan_files()
@@ -22,7 +23,7 @@ def clean_command():
 @click.command("open")
 @with_appcontext
 @click.option("--all", "everything", is_flag=True, help="Open every waiting report, not one batch.")
-def open_command(everything):
+def open_command(everything: bool) -> None:
     """Open reports the public side stored (flags, state); the dashboard does the same on
     every poll. Run it from a timer too, so flags are set while nobody is looking."""
     from . import opening  # Pillow: only where reports are opened
@@ -38,27 +39,27 @@ def open_command(everything):
 
 @click.command("rotate-keys")
 @with_appcontext
-def rotate_keys():
+def rotate_keys() -> None:
     """Re-seal every report, note and attachment under the current REPORT_KEY_FILE key
     (older keys in REPORT_OLD_KEY_FILES open them)."""
     counts = maintenance.rotate_keys()
-    maintenance.keys_rotated.send(current_app._get_current_object(), counts=counts)
+    maintenance.keys_rotated.send(app_object(), counts=counts)
     click.echo(f"Re-sealed {maintenance.describe_counts(counts)}.")
 
 
 @click.command("purge-expired")
 @with_appcontext
-def purge_expired():
+def purge_expired() -> None:
     """Delete reports closed more than REPORT_RETENTION_DAYS days ago, with their files."""
     counts = maintenance.purge_expired()
-    maintenance.expired_purged.send(current_app._get_current_object(), counts=counts)
+    maintenance.expired_purged.send(app_object(), counts=counts)
     click.echo(f"Deleted {maintenance.describe_counts(counts)}.")
 
 
 PRIVATE_KEY_COMMANDS = (open_command, rotate_keys, purge_expired)
 
 
-def init_app(app):
+def init_app(app: Flask) -> None:
     """`flask report …` for this app's side (made per app: the public side has no command
     that needs the private key), and `reports`, its old name, hidden from --help."""
     commands = [clean_command]

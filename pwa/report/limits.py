@@ -5,16 +5,16 @@ configuration alone."""
 from flask import current_app
 
 
-def new_reports():
+def new_reports() -> str:
     """New reports per client address: `REPORT_RATE_LIMIT`."""
     return current_app.config["REPORT_RATE_LIMIT"]
 
 
-def attempts():
+def attempts() -> str:
     """Every report post per client address: `REPORT_ATTEMPT_LIMIT`."""
     return current_app.config["REPORT_ATTEMPT_LIMIT"]
 
 
-def replays():
+def replays() -> str:
     """Retries of one stored report: `REPORT_REPLAY_LIMIT`."""
     return current_app.config["REPORT_REPLAY_LIMIT"]

@@ -6,12 +6,14 @@ without the report feature importing theirs. The commands (pwa/report/cli.py) an
 they did through the signals below; the officers' feature writes them to its audit log.
 """
 import datetime
+from typing import Any, cast
 
 from blinker import Namespace
 from flask import current_app
+from sqlalchemy.engine import CursorResult
 
 from .. import clock, sealing
-from ..extensions import db
+from ..extensions import app_object, db
 from ..models import Attachment, Report
 from . import sealed_files
 
@@ -21,21 +23,22 @@ keys_rotated = _signals.signal("keys-rotated")
 expired_purged = _signals.signal("expired-purged")
 
 # name -> model with report_id, key_id and sealed columns (in registration order).
-_dependents: dict[str, type] = {}
+_dependents: dict[str, type[Any]] = {}
 
 
-def register_sealed_rows(name, model):
+def register_sealed_rows(name: str, model: type[Any]) -> None:
     """Rows of `model` are sealed with the report key and belong to one report each."""
     _dependents[name] = model
 
 
-def rotate_keys():
+def rotate_keys() -> dict[str, int]:
     """Re-seal every report, dependent row and attachment not yet under the current key.
 
     Each row is committed with its file, so an interrupted run can simply be run again."""
     keyring = sealing.keyring()
     current = keyring.current_id
     counts = {"reports": 0, **{name: 0 for name in _dependents}, "attachments": 0}
+    model: type[Any]
     for name, model in [("reports", Report), *_dependents.items()]:
         for row in db.session.execute(
                 db.select(model).where(model.key_id != current)).scalars().all():
@@ -43,7 +46,7 @@ def rotate_keys():
             row.key_id = current
             counts[name] += 1
             db.session.commit()
-    app = current_app._get_current_object()
+    app = app_object()
     for attachment in db.session.execute(
             db.select(Attachment).where(Attachment.key_id != current)).scalars().all():
         data = sealing.dumps(sealing.reseal(sealed_files.read(app, attachment.stored_name),
@@ -56,7 +59,7 @@ def rotate_keys():
     return counts
 
 
-def purge_expired(days=None):
+def purge_expired(days: float | None = None) -> dict[str, int]:
     """Delete reports closed more than `days` ago, with their dependent rows and files."""
     days = current_app.config["REPORT_RETENTION_DAYS"] if days is None else days
     cutoff = clock.now() - datetime.timedelta(days=days)
@@ -68,16 +71,16 @@ def purge_expired(days=None):
     for report in expired:
         names += [a.stored_name for a in report.attachments]
         for name, model in _dependents.items():
-            counts[name] += db.session.execute(
-                db.delete(model).where(model.report_id == report.id)).rowcount
+            counts[name] += cast(CursorResult[Any], db.session.execute(
+                db.delete(model).where(model.report_id == report.id))).rowcount
         db.session.delete(report)
         counts["reports"] += 1
     db.session.commit()
     # Files go once the rows are gone: a failed commit leaves everything as it was.
-    sealed_files.remove(current_app._get_current_object(), names)
+    sealed_files.remove(app_object(), names)
     counts["attachments"] = len(names)
     return counts
 
 
-def describe_counts(counts):
+def describe_counts(counts: dict[str, int]) -> str:
     return ", ".join(f"{n} {what}" for what, n in counts.items())

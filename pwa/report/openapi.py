@@ -3,6 +3,8 @@
 tests/test_report_api.py checks that every route under /api/ is here and that the error
 codes the code uses are described.
 """
+from typing import Any
+
 from ..i18n import SHIPPED
 from .steps import MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES
 
@@ -94,12 +96,12 @@ _RECEIPT = {
 }
 
 
-def _error_response(description):
+def _error_response(description: str) -> dict[str, Any]:
     return {"description": description,
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
 
 
-def document():
+def document() -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
         "info": {

@@ -8,6 +8,7 @@ its live count call it on every request (so a report in danger reaches the top w
 poll of arriving) and `flask report open` does the same from a timer.
 """
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from flask import current_app
@@ -15,10 +16,10 @@ from flask import current_app
 from flask_babel import gettext
 
 from .. import guards, sealing
-from ..extensions import db
+from ..extensions import app_object, db
 from ..models import Report
 from . import attachments, sealed_files
-from .steps import UNDER_18, validate
+from .steps import UNDER_18, Answers, validate
 from .store import Rejected, attachment_error
 
 # Reports opened per call of open_pending (a dashboard request): bounded, so a burst of
@@ -32,18 +33,18 @@ class Opened:
     # A problem with the report as a whole that still lets it be read (screenshots missing).
     problem: Rejected | None = None
     # One entry per attachment: None, or why that screenshot could not be read.
-    attachment_problems: list = field(default_factory=list)
-    hashes: list = field(default_factory=list)
+    attachment_problems: list[Rejected | None] = field(default_factory=list)
+    hashes: list[str] = field(default_factory=list)
 
     @property
-    def under_18(self):
+    def under_18(self) -> bool:
         return self.answers.get("age_band") in UNDER_18
 
     @property
-    def in_danger(self):
+    def in_danger(self) -> bool:
         return self.answers.get("in_danger") == "yes"
 
-    def raise_first_problem(self):
+    def raise_first_problem(self) -> None:
         """The all-in-one intake refuses what the officers' side would mark."""
         if self.problem:
             raise self.problem
@@ -51,7 +52,7 @@ class Opened:
             if problem:
                 raise problem
 
-    def apply(self, report):
+    def apply(self, report: Report) -> None:
         report.under_18, report.in_danger = self.under_18, self.in_danger
         report.state = "opened"
         report.problem = self.problem.message if self.problem else None
@@ -59,7 +60,8 @@ class Opened:
             attachment.problem = problem.message if problem else None
 
 
-def open_answers(envelope, keyring):
+def open_answers(envelope: sealing.Envelope | str | bytes,
+                 keyring: sealing.Keyring) -> Answers:
     """Unseal the answers in memory; raises Rejected(sealed_invalid)."""
     try:
         plaintext = sealing.unseal(envelope, keyring)
@@ -75,7 +77,7 @@ def open_answers(envelope, keyring):
     return answers
 
 
-def check_answers(answers):
+def check_answers(answers: Answers) -> None:
     errors = validate(answers)
     if errors:
         first = errors[0]
@@ -83,7 +85,8 @@ def check_answers(answers):
                        rule=first.rule, errors=[e.as_dict() for e in errors])
 
 
-def open_sealed(envelope, blobs, keyring):
+def open_sealed(envelope: sealing.Envelope | str | bytes, blobs: Sequence[bytes],
+                keyring: sealing.Keyring) -> Opened:
     """Open and check a report and its sealed screenshots. Raises Rejected when the answers
     cannot be read or break the rules; screenshot problems are returned, one per blob."""
     answers = open_answers(envelope, keyring)
@@ -111,10 +114,10 @@ def open_sealed(envelope, blobs, keyring):
     return opened
 
 
-def open_stored(report, keyring=None):
+def open_stored(report: Report, keyring: sealing.Keyring | None = None) -> None:
     """Open one stored report and record the outcome on its row (not committed)."""
     keyring = keyring or sealing.keyring()
-    app = current_app._get_current_object()
+    app = app_object()
     try:
         blobs = [sealed_files.read(app, a.stored_name) for a in report.attachments]
         opened = open_sealed(report.sealed, blobs, keyring)
@@ -133,12 +136,12 @@ def open_stored(report, keyring=None):
     opened.apply(report)
 
 
-def _reason(err):
+def _reason(err: Rejected) -> str:
     where = err.extra.get("field")
     return f"{err.message} ({err.code}{', ' + where if where else ''})"[:300]
 
 
-def open_pending(limit=BATCH):
+def open_pending(limit: int = BATCH) -> int:
     """Open reports the public side stored and nobody has opened yet; returns how many.
     Two officers' processes never open the same report twice (rows are locked and skipped
     on PostgreSQL; SQLite has one writer)."""

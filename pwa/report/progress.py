@@ -21,17 +21,19 @@ import json
 import os
 import secrets
 import uuid
+from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from flask import current_app, session
-from flask.sessions import SecureCookieSessionInterface
+from flask import Flask, Request, current_app, session
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from itsdangerous import BadSignature
 
 from .. import clock, sealing
-from ..extensions import db
+from ..extensions import app_object, db
 from ..models import FormProgress
 from . import sealed_files
+from .steps import Answers
 
 SESSION_KEY = "report_progress"
 # The progress's encryption key, base64: only ever in the session cookie.
@@ -39,19 +41,19 @@ SESSION_SECRET = "report_progress_key"
 
 
 class Progress:
-    def __init__(self, row, answers):
+    def __init__(self, row: FormProgress, answers: Answers) -> None:
         self.row, self.answers = row, answers
 
     @property
-    def files(self):
+    def files(self) -> list[str]:
         return list(self.row.files or [])
 
     @property
-    def idempotency_key(self):
+    def idempotency_key(self) -> str:
         return self.row.idempotency_key
 
     @property
-    def created_at(self):
+    def created_at(self) -> datetime.datetime:
         return self.row.created_at
 
 
@@ -65,7 +67,7 @@ class SessionInterface(SecureCookieSessionInterface):
     last-seen time on every request), and the progress itself after REPORT_PROGRESS_HOURS.
     """
 
-    def open_session(self, app, request):
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
         serializer = self.get_signing_serializer(app)
         if serializer is None:
             return None
@@ -80,17 +82,17 @@ class SessionInterface(SecureCookieSessionInterface):
             return self.session_class()
 
 
-def _ttl():
+def _ttl() -> datetime.timedelta:
     return datetime.timedelta(hours=current_app.config["REPORT_PROGRESS_HOURS"])
 
 
-def _encrypt(key, row_id, answers):
+def _encrypt(key: bytes, row_id: str, answers: Answers) -> bytes:
     nonce = os.urandom(12)
     plain = json.dumps(answers, separators=(",", ":")).encode()
     return nonce + AESGCM(key).encrypt(nonce, plain, row_id.encode())
 
 
-def _decrypt(key, row_id, data):
+def _decrypt(key: bytes, row_id: str, data: bytes) -> Any:
     """The answers, or None if this key does not open them."""
     try:
         plain = AESGCM(key).decrypt(data[:12], data[12:], row_id.encode())
@@ -99,7 +101,7 @@ def _decrypt(key, row_id, data):
         return None
 
 
-def _session_key():
+def _session_key() -> bytes | None:
     try:
         key = base64.urlsafe_b64decode(session.get(SESSION_SECRET) or "")
     except (binascii.Error, ValueError, TypeError):
@@ -107,7 +109,7 @@ def _session_key():
     return key if len(key) == 32 else None
 
 
-def load():
+def load() -> Progress | None:
     """The current visitor's progress, or None (none started, expired or cleaned up)."""
     pid = session.get(SESSION_KEY)
     if not pid:
@@ -129,11 +131,11 @@ def load():
     return Progress(row, answers)
 
 
-def is_sent(row):
+def is_sent(row: FormProgress) -> bool:
     return not row.sealed
 
 
-def sent_row():
+def sent_row() -> FormProgress | None:
     """This visitor's sent report marker (a row with no answers), or None."""
     pid = session.get(SESSION_KEY)
     row = db.session.get(FormProgress, pid) if pid else None
@@ -142,22 +144,23 @@ def sent_row():
     return row
 
 
-def _expired(row):
+def _expired(row: FormProgress) -> bool:
     return row.updated_at < clock.now() - _ttl()
 
 
-def mark_sent(pid, file_names):
+def mark_sent(pid: str, file_names: list[str]) -> None:
     """Forget the answers and files of a sent report, keeping the row as a marker. Safe when
     another request for the same progress does the same at the same time. The answers' key
     leaves the cookie: there is nothing left for it to open."""
     session.pop(SESSION_SECRET, None)
-    sealed_files.remove(current_app._get_current_object(), file_names)
+    sealed_files.remove(app_object(), file_names)
     db.session.execute(db.update(FormProgress).where(FormProgress.id == pid)
                        .values(sealed=b"", files=[], updated_at=clock.now()))
     db.session.commit()
 
 
-def save(progress, answers, file_names=None):
+def save(progress: Progress | None, answers: Answers,
+         file_names: list[str] | None = None) -> Progress:
     """Seal and store the answers (a new row on first save); returns the Progress."""
     if progress is None:
         cleanup_expired()
@@ -170,7 +173,9 @@ def save(progress, answers, file_names=None):
     else:
         row = progress.row
         session.modified = True  # a fresh cookie signature: its age counts from now
-    row.sealed = _encrypt(_session_key(), row.id, answers)
+    key = _session_key()
+    assert key is not None  # made above for a new row; load() opened this one with it
+    row.sealed = _encrypt(key, row.id, answers)
     if file_names is not None:
         row.files = list(file_names)
     row.updated_at = clock.now()
@@ -178,13 +183,13 @@ def save(progress, answers, file_names=None):
     return Progress(row, answers)
 
 
-def add_file(plain_bytes):
+def add_file(plain_bytes: bytes) -> str:
     """Seal an uploaded image to disk at once; returns its random name."""
-    return sealed_files.write(current_app._get_current_object(),
+    return sealed_files.write(app_object(),
                               sealing.seal_to_current(plain_bytes))
 
 
-def discard(row=None):
+def discard(row: FormProgress | None = None) -> None:
     """Forget the progress: its row, its files and the id in the session."""
     if row is None:
         pid = session.get(SESSION_KEY)
@@ -193,18 +198,18 @@ def discard(row=None):
     session.pop(SESSION_SECRET, None)
     if row is not None:
         pid, names = row.id, list(row.files or [])
-        sealed_files.remove(current_app._get_current_object(), names)
+        sealed_files.remove(app_object(), names)
         # By id, not by object: another request may have deleted it already.
         db.session.execute(db.delete(FormProgress).where(FormProgress.id == pid))
         db.session.commit()
 
 
-def cleanup_expired(now=None):
+def cleanup_expired(now: datetime.datetime | None = None) -> int:
     """Delete progress nobody has touched for REPORT_PROGRESS_HOURS; returns how many."""
     cutoff = (now or clock.now()) - _ttl()
     rows = db.session.execute(
         db.select(FormProgress).where(FormProgress.updated_at < cutoff)).scalars().all()
-    app = current_app._get_current_object()
+    app = app_object()
     for row in rows:
         sealed_files.remove(app, row.files or [])
         db.session.delete(row)
@@ -213,7 +218,7 @@ def cleanup_expired(now=None):
     return len(rows)
 
 
-def remove_orphan_files(min_age_seconds=3600):
+def remove_orphan_files(min_age_seconds: float = 3600) -> int:
     """Delete sealed files no report or progress refers to (left by a crash between writing
     a file and committing its row). Young files are left alone: they may be mid-request."""
     from ..models import Attachment
@@ -221,5 +226,5 @@ def remove_orphan_files(min_age_seconds=3600):
     known = set(db.session.execute(db.select(Attachment.stored_name)).scalars())
     for names in db.session.execute(db.select(FormProgress.files)).scalars():
         known.update(names or [])
-    return sealed_files.remove_unknown(current_app._get_current_object(), known,
+    return sealed_files.remove_unknown(app_object(), known,
                                        min_age_seconds)

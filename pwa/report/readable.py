@@ -6,22 +6,25 @@ other code (the officers' dashboard, exports, the form's "Check your answers") t
 answers into (question, answer) pairs for people to read, with the form's own labels, in
 the reader's language (the officers' area is English).
 """
+from typing import Any
+
 from flask_babel import gettext as _
 
-from .steps import STEPS, condition_holds
+from .steps import STEPS, Answers, Field, condition_holds
 
 
-def describe(answers):
+def describe(answers: Answers | None) -> list[tuple[str, str]]:
     """Return [(question, answer text)] for display, in the form's order. Keys the form does
     not know (a newer device, say) follow, humanised, so nothing sent is hidden."""
     return [(question, text) for _, question, text in describe_by_step(answers)]
 
 
-def describe_by_step(answers):
+def describe_by_step(answers: Answers | None) -> list[tuple[str | None, str, str]]:
     """Return [(step id, question, answer text)] in the form's order; the step id is None for
     keys the form does not know."""
     answers = answers or {}
-    rows, known = [], {"v"}
+    rows: list[tuple[str | None, str, str]] = []
+    known = {"v"}
     for step in STEPS:
         for field in step.fields:
             known.add(field.name)
@@ -55,12 +58,12 @@ def describe_by_step(answers):
     return rows
 
 
-def _question(field):
+def _question(field: Field) -> str:
     # "(optional)" helps while filling in; it is noise when reading the answers.
     return str(field.label).replace(_(" (optional)"), "")
 
 
-def _text(value):
+def _text(value: Any) -> str:
     if isinstance(value, dict):
         return "; ".join(f"{k.replace('_', ' ')}: {_text(v)}" for k, v in value.items() if v)
     if value is True:

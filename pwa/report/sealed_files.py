@@ -6,7 +6,10 @@ through `_safe`, so no caller can reach outside the folder.
 """
 import os
 import secrets
+from collections.abc import Iterable
 from pathlib import Path
+
+from flask import Flask
 
 from .steps import MAX_ATTACHMENT_BYTES
 
@@ -24,7 +27,7 @@ IMAGE_MAGIC = (
 EXTENSIONS = {mime: ext for _, mime, ext in IMAGE_MAGIC} | {"image/webp": "webp"}
 
 
-def sniff(data):
+def sniff(data: bytes) -> str | None:
     """The image type from the first bytes, or None."""
     for magic, mime, _ext in IMAGE_MAGIC:
         if data.startswith(magic):
@@ -34,18 +37,18 @@ def sniff(data):
     return None
 
 
-def directory(app):
+def directory(app: Flask) -> Path:
     path = Path(app.config["ATTACHMENT_DIR"])
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
     return path
 
 
-def path(app, name):
+def path(app: Flask, name: str) -> Path:
     """Where the file called `name` lives (checked: a bare name made by `write`)."""
     return directory(app) / _safe(name)
 
 
-def write(app, sealed_bytes):
+def write(app: Flask, sealed_bytes: bytes) -> str:
     """Write sealed bytes under a new random name; returns the name."""
     name = secrets.token_hex(16) + SUFFIX
     fd = os.open(directory(app) / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -54,11 +57,11 @@ def write(app, sealed_bytes):
     return name
 
 
-def read(app, name):
+def read(app: Flask, name: str) -> bytes:
     return path(app, name).read_bytes()
 
 
-def replace(app, name, sealed_bytes):
+def replace(app: Flask, name: str, sealed_bytes: bytes) -> None:
     """Overwrite a file atomically (key rotation): a crash leaves the old or the new bytes."""
     target = path(app, name)
     tmp = target.with_name(target.name + ".tmp")
@@ -70,13 +73,13 @@ def replace(app, name, sealed_bytes):
     os.replace(tmp, target)
 
 
-def remove(app, names):
+def remove(app: Flask, names: Iterable[str]) -> None:
     folder = directory(app)
     for name in names:
         (folder / _safe(name)).unlink(missing_ok=True)
 
 
-def remove_unknown(app, known, min_age_seconds):
+def remove_unknown(app: Flask, known: set[str], min_age_seconds: float) -> int:
     """Delete sealed files not named in `known` and older than `min_age_seconds`."""
     import time
 
@@ -89,7 +92,7 @@ def remove_unknown(app, known, min_age_seconds):
     return removed
 
 
-def _safe(name):
+def _safe(name: str) -> str:
     if not name or "/" in name or "\\" in name or name.startswith("."):
         raise ValueError("bad attachment name")
     return name

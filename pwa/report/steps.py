@@ -9,12 +9,17 @@ repeated contacts are a list of {kind, value}; attachments a list of {name, type
 """
 import re
 from dataclasses import dataclass, field as dc_field
+from typing import Any
 
 # Labels, hints and messages are gettext strings, translated when shown (in the reader's
 # language: pwa/i18n.py); the device gets them translated in /<lang>/report/rules.json.
 from flask_babel import lazy_gettext as _l
+from werkzeug.datastructures import MultiDict
 
 ANSWERS_VERSION = 1
+
+# A report's answers, as the device seals them (see above).
+Answers = dict[str, Any]
 
 MAX_ATTACHMENTS = 5
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
@@ -54,10 +59,10 @@ class Field:
     # The page heading is this field's legend/label (single-question steps, GOV.UK style).
     is_heading: bool = False
 
-    def choice_label(self, value):
+    def choice_label(self, value: Any) -> Any:
         return dict(self.choices).get(value, value)
 
-    def rule(self):
+    def rule(self) -> dict[str, Any]:
         out = {"name": self.name, "type": self.type, "label": str(self.label),
                "required": self.required,
                "messages": {key: str(text) for key, text in self.messages.items()}}
@@ -80,14 +85,14 @@ class Step:
     fields: tuple
     summary: str  # the row heading on "Check your answers"
 
-    def field(self, name):
+    def field(self, name: str) -> Field:
         for f in self.fields:
             if f.name == name:
                 return f
         raise KeyError(name)
 
 
-def _msgs(**kw):
+def _msgs(**kw: Any) -> dict[str, Any]:
     return kw
 
 
@@ -249,25 +254,25 @@ KNOWN_KEYS = {"v", *(f.name for s in STEPS for f in s.fields)}
 UNDER_18 = ("under-13", "13-15", "16-17")
 
 
-def step(step_id):
+def step(step_id: str) -> Step:
     return BY_ID[step_id]
 
 
-def next_step(step_id):
+def next_step(step_id: str) -> str:
     i = STEP_IDS.index(step_id)
     return STEP_IDS[i + 1] if i + 1 < len(STEP_IDS) else "check"
 
 
-def previous_step(step_id):
+def previous_step(step_id: str) -> str | None:
     i = STEP_IDS.index(step_id)
     return STEP_IDS[i - 1] if i > 0 else None
 
 
-def is_under_18(answers):
+def is_under_18(answers: Answers | None) -> bool:
     return (answers or {}).get("age_band") in UNDER_18
 
 
-def rules():
+def rules() -> dict[str, Any]:
     """The rules for the device, as served at /report/rules.json."""
     return {
         "version": ANSWERS_VERSION,
@@ -296,12 +301,12 @@ class FieldError:
     rule: str  # required | invalid | too_long | pattern | too_many | too_large | unknown
     message: str
 
-    def as_dict(self):
+    def as_dict(self) -> dict[str, str]:
         return {"code": "invalid", "step": self.step, "field": self.field, "rule": self.rule,
                 "message": str(self.message)}
 
 
-def condition_holds(cond, answers):
+def condition_holds(cond: dict[str, Any] | None, answers: Answers) -> bool:
     if not cond:
         return True
     value = answers.get(cond["field"])
@@ -312,12 +317,13 @@ def condition_holds(cond, answers):
     return value in wanted
 
 
-def _blank(value):
+def _blank(value: object) -> bool:
     return value is None or value == "" or value == [] or (
         isinstance(value, str) and not value.strip())
 
 
-def _check_field(f, value, answers, step_id, name):
+def _check_field(f: Field, value: Any, answers: Answers, step_id: str,
+                 name: str) -> list[FieldError]:
     msg = f.messages
     required = f.required or (f.required_if and condition_holds(f.required_if, answers))
     if f.type in ("list", "files"):
@@ -346,12 +352,12 @@ def _check_field(f, value, answers, step_id, name):
     return []
 
 
-def _check_list(f, value, step_id):
+def _check_list(f: Field, value: Any, step_id: str) -> list[FieldError]:
     if value in (None, ""):
         return []
     if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
         return [FieldError(step_id, f.name, "invalid", f.messages["invalid"])]
-    if len(value) > f.max_items:
+    if f.max_items is not None and len(value) > f.max_items:
         return [FieldError(step_id, f.name, "too_many", f.messages["too_many"])]
     known = {item.name for item in f.item_fields}
     if any(set(row) - known for row in value):
@@ -364,13 +370,13 @@ def _check_list(f, value, step_id):
     return errors
 
 
-def _check_files(f, value, step_id):
+def _check_files(f: Field, value: Any, step_id: str) -> list[FieldError]:
     """The attachments' descriptions inside the answers; the bytes are checked separately."""
     if value in (None, ""):
         return []
     if not isinstance(value, list):
         return [FieldError(step_id, f.name, "invalid", f.messages["invalid"])]
-    if len(value) > f.max_items:
+    if f.max_items is not None and len(value) > f.max_items:
         return [FieldError(step_id, f.name, "too_many", f.messages["too_many"])]
     for item in value:
         if not isinstance(item, dict) or not isinstance(item.get("name", ""), str) \
@@ -388,7 +394,7 @@ def _check_files(f, value, step_id):
     return []
 
 
-def validate_step(step_id, answers):
+def validate_step(step_id: str, answers: Answers) -> list[FieldError]:
     """Errors for one step's answers, in field order; [] when the step is complete."""
     s = BY_ID[step_id]
     errors = []
@@ -403,7 +409,7 @@ def validate_step(step_id, answers):
     return errors
 
 
-def validate(answers):
+def validate(answers: object) -> list[FieldError]:
     """Errors for a whole report, in step order. The server's word is final."""
     if not isinstance(answers, dict):
         return [FieldError(STEP_IDS[0], "v", "invalid", _l("The report is not readable"))]
@@ -417,7 +423,7 @@ def validate(answers):
     return errors
 
 
-def first_incomplete_step(answers):
+def first_incomplete_step(answers: Answers) -> str | None:
     for s in STEPS:
         if validate_step(s.id, answers):
             return s.id
@@ -432,15 +438,15 @@ def first_incomplete_step(answers):
 KEEP_TYPED = 10
 
 
-def _typed(value, f):
+def _typed(value: str, f: Field) -> str:
     return value[:(f.max_length or 100) * KEEP_TYPED]
 
 
-def from_form(step_id, form):
+def from_form(step_id: str, form: MultiDict[str, str]) -> Answers:
     """Read one step's answers from a submitted HTML form (a MultiDict), as typed (within
     KEEP_TYPED times each field's length)."""
     s = BY_ID[step_id]
-    out = {}
+    out: Answers = {}
     for f in s.fields:
         if f.type == "multi":
             out[f.name] = [_typed(v, f) for v in form.getlist(f.name)[:len(f.choices) + 5]]
@@ -455,7 +461,7 @@ def from_form(step_id, form):
                     continue  # an empty row is not an answer
                 kind_f, value_f = f.item_fields
                 rows.append({"kind": _typed(kind or "", kind_f),
-                             "value": _typed(value, value_f)})
+                             "value": _typed(value or "", value_f)})
             out[f.name] = rows
         elif f.type == "files":
             continue  # uploads are handled by the view
@@ -466,10 +472,10 @@ def from_form(step_id, form):
     return out
 
 
-def clean(answers):
+def clean(answers: Answers) -> Answers:
     """The answers as sealed and stored: trimmed text, no empty optional values, and
     nothing from a branch not taken (e.g. payment details after answering "no")."""
-    out = {"v": ANSWERS_VERSION}
+    out: Answers = {"v": ANSWERS_VERSION}
     for s in STEPS:
         for f in s.fields:
             value = answers.get(f.name)

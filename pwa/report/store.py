@@ -26,7 +26,9 @@ import hashlib
 import hmac
 import json
 import secrets
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import http_sf
 from flask import current_app
@@ -37,7 +39,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from .. import sealing
-from ..extensions import db
+from ..extensions import app_object, db
 from ..models import Attachment, Report
 from . import sealed_files
 from .steps import MAX_ATTACHMENTS
@@ -57,7 +59,7 @@ CREATED_AT_FUTURE_TOLERANCE = datetime.timedelta(hours=24)
 class Rejected(Exception):
     """A report that is not stored; becomes an API error or a form message."""
 
-    def __init__(self, status, code, message, **extra):
+    def __init__(self, status: int, code: str, message: str, **extra: Any) -> None:
         super().__init__(message)
         self.status, self.code, self.message, self.extra = status, code, message, extra
 
@@ -68,17 +70,17 @@ class Receipt:
     received_at: datetime.datetime
     created: bool  # False for a replay of a report already stored
 
-    def as_dict(self):
+    def as_dict(self) -> dict[str, str]:
         return {"reference": self.reference, "received_at": self.received_at
                 .isoformat(timespec="seconds").replace("+00:00", "Z")}
 
 
-def new_reference():
+def new_reference() -> str:
     pick = lambda n: "".join(secrets.choice(ALPHABET) for _ in range(n))  # noqa: E731
     return f"SX-{pick(4)}-{pick(4)}"
 
 
-def parse_key(header):
+def parse_key(header: str | None) -> str:
     """The Idempotency-Key header's value. The IETF draft (httpapi, -07) makes it a Structured
     Field string, `"8e03…"`; devices (ours included) also send the bare key, `8e03…`. Both
     name the same key. A quoted value is parsed by http_sf (escapes, allowed characters);
@@ -86,7 +88,8 @@ def parse_key(header):
     value = (header or "").strip()
     if value.startswith('"'):
         try:
-            item, _params = http_sf.parse(value.encode("ascii"), tltype="item")
+            parsed: Any = http_sf.parse(value.encode("ascii"), tltype="item")
+            item, _params = parsed
         except (UnicodeEncodeError, http_sf.StructuredFieldError):
             raise Rejected(400, "idempotency_key_invalid",
                            "The Idempotency-Key is quoted but is not a valid string: use "
@@ -97,7 +100,7 @@ def parse_key(header):
     return check_key(value)
 
 
-def check_key(key):
+def check_key(key: str | None) -> str:
     if not key:
         raise Rejected(400, "idempotency_key_missing",
                        "The Idempotency-Key header is required (a random UUID per report).")
@@ -108,7 +111,7 @@ def check_key(key):
     return key
 
 
-def parse_created_at(value):
+def parse_created_at(value: object) -> datetime.datetime:
     """The device's own time of writing; stored as given (in UTC), never trusted for order."""
     if not isinstance(value, str):
         raise Rejected(422, "invalid", "created_at must be an ISO 8601 date and time",
@@ -129,7 +132,7 @@ def parse_created_at(value):
     return when
 
 
-def fingerprint(report_bytes, attachment_blobs):
+def fingerprint(report_bytes: bytes, attachment_blobs: Iterable[bytes]) -> str:
     """A keyed hash of the sealed bytes as received: tells a retry (the device seals once and
     resends the same bytes) from a different report under one key, reveals nothing without
     SECRET_KEY, and needs no private key."""
@@ -139,7 +142,8 @@ def fingerprint(report_bytes, attachment_blobs):
     return hmac.new(key, body.encode(), hashlib.sha256).hexdigest()
 
 
-def check_sealed(envelope, blobs, keys):
+def check_sealed(envelope: object, blobs: Sequence[bytes],
+                 keys: sealing.PublicKeys) -> sealing.Envelope:
     """What intake checks without opening: the report envelope's shape, key id and size, and
     each attachment's count, size, shape and key id. Returns the envelope as a dict."""
     try:
@@ -171,14 +175,15 @@ def check_sealed(envelope, blobs, keys):
     return envelope
 
 
-def attachment_error(message, rule="invalid", index=None):
-    extra = {"field": "attachments", "step": "evidence", "rule": rule}
+def attachment_error(message: str, rule: str = "invalid",
+                     index: int | None = None) -> Rejected:
+    extra: dict[str, Any] = {"field": "attachments", "step": "evidence", "rule": rule}
     if index is not None:
         extra["index"] = index
     return Rejected(422, "attachment_invalid", message, **extra)
 
 
-def _existing(key, fp):
+def _existing(key: str, fp: str) -> Receipt | None:
     row = db.session.execute(
         select(Report.reference, Report.received_at, Report.fingerprint)
         .where(Report.idempotency_key == key)).one_or_none()
@@ -191,7 +196,7 @@ def _existing(key, fp):
     return Receipt(row.reference, row.received_at, created=False)
 
 
-def is_exact_replay(key, envelope, attachment_blobs=()):
+def is_exact_replay(key: str, envelope: object, attachment_blobs: Sequence[bytes] = ()) -> bool:
     """Whether this is byte for byte the report stored under `key` (envelope and sealed
     attachment sizes), decided without unsealing anything."""
     report = db.session.execute(select(Report).where(Report.idempotency_key == key)
@@ -206,7 +211,7 @@ def is_exact_replay(key, envelope, attachment_blobs=()):
         [a.size for a in report.attachments] == [len(b) for b in attachment_blobs]
 
 
-def stored_receipt(key):
+def stored_receipt(key: str) -> Receipt | None:
     """The receipt of the report stored under this key, or None (no content check: for the
     server's own no-JS form, whose progress row holds the key)."""
     row = db.session.execute(select(Report.reference, Report.received_at)
@@ -214,7 +219,7 @@ def stored_receipt(key):
     return Receipt(row.reference, row.received_at, created=False) if row else None
 
 
-def check_language(language):
+def check_language(language: object) -> str:
     """The language the report was written in: a code the app ships (English if absent).
     Not content: stored plain at intake, so officers can arrange an interpreter."""
     from ..i18n import DEFAULT, SHIPPED
@@ -227,7 +232,8 @@ def check_language(language):
     return language
 
 
-def receive(key, created_at, envelope, attachment_blobs=(), language=None):
+def receive(key: str | None, created_at: object, envelope: object,
+            attachment_blobs: Iterable[bytes] = (), language: object = None) -> Receipt:
     """Check and store one report; returns a Receipt or raises Rejected."""
     key = check_key(key)
     language = check_language(language)
@@ -249,7 +255,7 @@ def receive(key, created_at, envelope, attachment_blobs=(), language=None):
     if receipt:
         return receipt
 
-    app = current_app._get_current_object()
+    app = app_object()
     stored = [sealed_files.write(app, blob) for blob in attachment_blobs]
     try:
         for _ in range(5):
@@ -290,7 +296,7 @@ def receive(key, created_at, envelope, attachment_blobs=(), language=None):
         raise
 
 
-def _limit_lock_wait():
+def _limit_lock_wait() -> None:
     """Wait at most LOCK_TIMEOUT_MS for another transaction holding this key (PostgreSQL;
     SQLite's busy timeout plays the same part)."""
     if db.session.get_bind().dialect.name == "postgresql":
