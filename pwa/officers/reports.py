@@ -21,16 +21,16 @@ LIST_LIMIT = 200
 
 
 def dashboard_query(status=None, flag=None):
-    """Reports for the dashboard: safeguarding flags first, then newest first."""
-    query = Report.query
+    """The select for the dashboard's reports: safeguarding flags first, then newest first."""
+    query = db.select(Report)
     if status in STATUSES:
-        query = query.filter(Report.status == status)
+        query = query.where(Report.status == status)
     if flag == "under_18":
-        query = query.filter(Report.under_18.is_(True))
+        query = query.where(Report.under_18.is_(True))
     elif flag == "in_danger":
-        query = query.filter(Report.in_danger.is_(True))
+        query = query.where(Report.in_danger.is_(True))
     elif flag == "any":
-        query = query.filter(or_(Report.under_18.is_(True), Report.in_danger.is_(True)))
+        query = query.where(or_(Report.under_18.is_(True), Report.in_danger.is_(True)))
     # Flagged first, and with them any report not opened yet: its flags are not known.
     flagged_first = case((or_(Report.under_18.is_(True), Report.in_danger.is_(True),
                               Report.state == "received"), 0), else_=1)
@@ -39,8 +39,10 @@ def dashboard_query(status=None, flag=None):
 
 def summary():
     """The live count: new reports, and a token that changes whenever the list may have."""
-    new = db.session.query(func.count(Report.id)).filter(Report.status == "new").scalar()
-    total, latest = db.session.query(func.count(Report.id), func.max(Report.id)).one()
+    new = db.session.execute(
+        db.select(func.count(Report.id)).where(Report.status == "new")).scalar_one()
+    total, latest = db.session.execute(
+        db.select(func.count(Report.id), func.max(Report.id))).one()
     return {"new": new, "total": total, "version": f"{total}:{latest or 0}:{new}"}
 
 
@@ -72,7 +74,8 @@ def waited(report):
 
 
 def find(reference):
-    return Report.query.filter_by(reference=(reference or "").upper()).first()
+    return db.session.execute(db.select(Report).where(
+        Report.reference == (reference or "").upper())).scalar_one_or_none()
 
 
 def open_pending():
@@ -117,7 +120,8 @@ def add_note(report, officer, text):
 
 
 def notes(report):
-    rows = Note.query.filter_by(report_id=report.id).order_by(Note.created_at, Note.id).all()
+    rows = db.session.execute(db.select(Note).where(Note.report_id == report.id)
+                              .order_by(Note.created_at, Note.id)).scalars().all()
     keyring = sealing.keyring()
     return [(n, sealing.unseal(n.sealed, keyring).decode("utf-8")) for n in rows]
 

@@ -110,7 +110,8 @@ def _filters():
 def _rows():
     reports.open_pending()
     status, flag = _filters()
-    found = reports.dashboard_query(status, flag).limit(reports.LIST_LIMIT + 1).all()
+    query = reports.dashboard_query(status, flag).limit(reports.LIST_LIMIT + 1)
+    found = db.session.execute(query).scalars().all()
     return found[:reports.LIST_LIMIT], len(found) > reports.LIST_LIMIT
 
 
