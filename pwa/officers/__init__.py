@@ -2,12 +2,18 @@
 report page, and the audit log. Never cached, never precached, every view signed-in only
 (except sign-in itself), enforced once for the whole blueprint."""
 import secrets
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from flask import Blueprint, redirect, url_for
+from flask import Blueprint, Flask, redirect, url_for
 from flask_login import LoginManager
+from werkzeug.wrappers import Response
 
 from ..extensions import db
 from ..report import maintenance
+
+if TYPE_CHECKING:
+    from .models import Officer
 
 bp = Blueprint("officers", __name__, url_prefix="/officers")
 login_manager = LoginManager()
@@ -17,7 +23,7 @@ from . import views  # noqa: E402,F401  (routes)
 
 
 @login_manager.user_loader
-def load_officer(user_id):
+def load_officer(user_id: str | None) -> "Officer | None":
     """The session holds "<id>:<login id>"; the login id must still be the account's, so a
     session ends everywhere at sign-out, disabling or second-factor reset."""
     from .models import Officer
@@ -34,11 +40,11 @@ def load_officer(user_id):
 
 
 @login_manager.unauthorized_handler
-def to_sign_in():
+def to_sign_in() -> Response:
     return redirect(url_for("officers.sign_in"))
 
 
-def init_app(app):
+def init_app(app: Flask) -> None:
     from . import cli
 
     login_manager.init_app(app)
@@ -47,7 +53,7 @@ def init_app(app):
     _keep_notes_with_reports()
 
 
-def _keep_notes_with_reports():
+def _keep_notes_with_reports() -> None:
     """Notes are sealed with the report key and belong to a report: the report feature's
     rotation and retention take them along, and what they did goes in the audit log."""
     from .models import Note
@@ -57,13 +63,13 @@ def _keep_notes_with_reports():
     maintenance.expired_purged.connect(_audit("purge_expired"), weak=False)
 
 
-_receivers: dict[str, object] = {}
+_receivers: dict[str, Callable[..., None]] = {}
 
 
-def _audit(action):
+def _audit(action: str) -> Callable[..., None]:
     # One receiver per action for the process (blinker keeps one connection per receiver).
     if action not in _receivers:
-        def receiver(app, counts):
+        def receiver(app: Flask, counts: dict[str, int]) -> None:
             from . import audit
 
             audit.record(action, detail=maintenance.describe_counts(counts))

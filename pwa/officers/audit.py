@@ -17,14 +17,18 @@ import datetime
 import hashlib
 import hmac
 import json
+from collections.abc import Iterable, Mapping
+from typing import Any, cast
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
+from sqlalchemy.engine import CursorResult
 
 from .. import clock
 from ..extensions import db
-from .models import GENESIS_MAC, AuditEntry, AuditHead
+from ..models import Report
+from .models import GENESIS_MAC, AuditEntry, AuditHead, Officer
 
 ACTIONS = {
     "sign_in": "Signed in",
@@ -49,37 +53,41 @@ ACTIONS = {
 }
 
 
-def chain_key(config=None):
+def chain_key(config: Mapping[str, Any] | None = None) -> bytes:
     config = config or current_app.config
     material = config.get("AUDIT_KEY") or config["SECRET_KEY"]
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
                 info=b"sx audit log chain v1").derive(material.encode())
 
 
-def entry_mac(key, seq, at, officer_id, action, report_id, reference, detail, previous):
+def entry_mac(key: bytes, seq: int, at: datetime.datetime, officer_id: int | None,
+              action: str, report_id: int | None, reference: str | None, detail: str,
+              previous: str) -> str:
     """The link for one entry: its fields and the previous link, in one canonical form."""
-    at = at.astimezone(datetime.timezone.utc).isoformat(timespec="microseconds")
-    message = json.dumps([seq, at, officer_id, action, report_id, reference, detail, previous],
+    when = at.astimezone(datetime.timezone.utc).isoformat(timespec="microseconds")
+    message = json.dumps([seq, when, officer_id, action, report_id, reference, detail, previous],
                          ensure_ascii=False, separators=(",", ":")).encode()
     return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
-def _mac_of(key, entry, previous):
+def _mac_of(key: bytes, entry: AuditEntry, previous: str) -> str:
     return entry_mac(key, entry.seq, entry.at, entry.officer_id, entry.action, entry.report_id,
                      entry.reference, entry.detail, previous)
 
 
-def record(action, officer=None, report=None, detail="", commit=True):
+def record(action: str, officer: Officer | int | None = None, report: Report | None = None,
+           detail: str = "", commit: bool = True) -> AuditEntry:
     """Add one entry. `detail` must never hold report content or secrets."""
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
     # Take the head's lock first (an UPDATE), then read it: appends happen one at a time.
-    locked = db.session.execute(db.update(AuditHead).where(AuditHead.id == 1)
-                                .values(seq=AuditHead.seq))
+    locked = cast(CursorResult[Any], db.session.execute(
+        db.update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq)))
     if locked.rowcount != 1:
         raise RuntimeError("The audit log's head row is missing: the log has been tampered "
                            "with. Run `flask --app pwa audit verify`.")
     head = db.session.get(AuditHead, 1, populate_existing=True)
+    assert head is not None  # the update above found it
     entry = AuditEntry(
         seq=head.seq + 1, at=clock.now(), action=action,
         officer_id=getattr(officer, "id", officer),
@@ -96,11 +104,11 @@ def record(action, officer=None, report=None, detail="", commit=True):
 
 
 class VerifyResult:
-    def __init__(self, ok, checked, message):
+    def __init__(self, ok: bool, checked: int, message: str) -> None:
         self.ok, self.checked, self.message = ok, checked, message
 
 
-def verify(key=None):
+def verify(key: bytes | None = None) -> VerifyResult:
     """Walk the chain from the first entry. Returns whether it is whole, how many entries
     were checked, and a message naming the first broken link."""
     key = key or chain_key()
@@ -113,7 +121,7 @@ def verify(key=None):
         entries.close()
 
 
-def _walk(key, entries):
+def _walk(key: bytes, entries: Iterable[AuditEntry]) -> VerifyResult:
     previous, expected = GENESIS_MAC, 1
     for entry in entries:
         if entry.seq != expected:

@@ -33,26 +33,26 @@ THROTTLE_FORGET = datetime.timedelta(hours=24)
 _dummy_hash = None
 
 
-def normalise_email(email):
+def normalise_email(email: str | None) -> str:
     return (email or "").strip().lower()
 
 
-def hash_password(password):
+def hash_password(password: str) -> str:
     return hasher.hash(password)
 
 
-def derived_key(purpose):
+def derived_key(purpose: bytes) -> bytes:
     """A key for one purpose, derived from SECRET_KEY with HKDF (SHA-256)."""
     secret = current_app.config["SECRET_KEY"].encode()
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
                 info=purpose).derive(secret)
 
 
-def _totp_key():
+def _totp_key() -> bytes:
     return derived_key(b"sx officers totp v1")
 
 
-def find_officer(email):
+def find_officer(email: str | None) -> Officer | None:
     email = normalise_email(email)
     if not email or len(email) > 254 or not email.isprintable():
         return None  # PostgreSQL refuses a NUL in text (DataError); no account has one anyway
@@ -60,25 +60,25 @@ def find_officer(email):
         db.select(Officer).filter_by(email=normalise_email(email))).first()
 
 
-def encrypt_totp_secret(secret, email):
+def encrypt_totp_secret(secret: str, email: str) -> bytes:
     nonce = os.urandom(12)
     return nonce + AESGCM(_totp_key()).encrypt(nonce, secret.encode(), email.encode())
 
 
-def decrypt_totp_secret(blob, email):
+def decrypt_totp_secret(blob: bytes, email: str) -> str:
     return AESGCM(_totp_key()).decrypt(blob[:12], blob[12:], email.encode()).decode()
 
 
-def new_totp_secret():
+def new_totp_secret() -> str:
     return pyotp.random_base32()
 
 
-def provisioning_uri(secret, email):
+def provisioning_uri(secret: str, email: str) -> str:
     issuer = force().short_name
     return pyotp.TOTP(secret).provisioning_uri(name=email, issuer_name=issuer)
 
 
-def create_officer(email, password, role="officer"):
+def create_officer(email: str, password: str, role: str = "officer") -> tuple[Officer, str]:
     """Make an account; returns (officer, totp secret) so the caller can show the URI."""
     email = normalise_email(email)
     secret = new_totp_secret()
@@ -90,7 +90,7 @@ def create_officer(email, password, role="officer"):
     return officer, secret
 
 
-def reset_totp(officer):
+def reset_totp(officer: Officer) -> str:
     secret = new_totp_secret()
     officer.totp_sealed = encrypt_totp_secret(secret, officer.email)
     officer.totp_last_step = 0
@@ -98,7 +98,7 @@ def reset_totp(officer):
     return secret
 
 
-def _check_password(officer, password):
+def _check_password(officer: Officer | None, password: str | None) -> bool:
     global _dummy_hash
     if officer is None:
         # Spend the same time as a real check, so timing does not reveal which emails exist.
@@ -113,17 +113,18 @@ def _check_password(officer, password):
     except (VerificationError, InvalidHashError):
         return False
     if hasher.check_needs_rehash(officer.password_hash):
-        officer.password_hash = hasher.hash(password)
+        officer.password_hash = hasher.hash(password or "")  # (it verified: not None)
     return True
 
 
-def set_password(officer, password):
+def set_password(officer: Officer, password: str) -> None:
     """A new password; every session of the account ends (the login id changes)."""
     officer.password_hash = hash_password(password)
     officer.login_id = None
 
 
-def change_password(officer, current, code, new):
+def change_password(officer: Officer, current: str | None, code: str | None,
+                    new: str) -> str | None:
     """An officer's own change (ASVS 6.2.2/6.2.3): only with the current password and a code.
     On success every session of the account ends and a new login id is returned for the
     session making the change; None if the current password or the code is wrong (a code
@@ -135,7 +136,7 @@ def change_password(officer, current, code, new):
     return officer.login_id
 
 
-def _check_code(officer, code):
+def _check_code(officer: Officer, code: str | None) -> bool:
     """Accept the code for the current 30-second step or the one before (clock skew, or a
     code typed as it changed), never a later one (ASVS 6.5.5), and never a step already
     used: a code seen over a shoulder cannot be replayed."""
@@ -157,11 +158,11 @@ def _check_code(officer, code):
 
 
 class SignInResult:
-    def __init__(self, officer, ok, reason):
+    def __init__(self, officer: Officer | None, ok: bool, reason: str) -> None:
         self.officer, self.ok, self.reason = officer, ok, reason
 
 
-def _throttle_key(email, address):
+def _throttle_key(email: str | None, address: str | None) -> str:
     """One account (as typed, so unknown emails are throttled alike) from one address, as a
     keyed hash: neither the address nor the email is stored."""
     message = f"{normalise_email(email)}\n{address or ''}".encode()
@@ -169,7 +170,7 @@ def _throttle_key(email, address):
                     hashlib.sha256).hexdigest()
 
 
-def _delay(failures):
+def _delay(failures: int) -> datetime.timedelta:
     config = current_app.config
     over = failures - config["OFFICER_THROTTLE_FREE"]
     if over <= 0:
@@ -178,7 +179,7 @@ def _delay(failures):
     return datetime.timedelta(seconds=min(seconds, config["OFFICER_THROTTLE_MAX_SECONDS"]))
 
 
-def _record_failure(key, now):
+def _record_failure(key: str, now: datetime.datetime) -> None:
     """Count a failure for this account and address (an upsert: two failures at once both
     count) and set when the next attempt may be checked."""
     dialect = db.session.get_bind().dialect.name
@@ -189,13 +190,15 @@ def _record_failure(key, now):
         set_={"failures": SignInThrottle.failures + 1, "updated_at": now})
     db.session.execute(statement)
     row = db.session.get(SignInThrottle, key, populate_existing=True)
+    assert row is not None  # the upsert above made or updated it
     row.next_at = now + _delay(row.failures)
     # Forget old rows as we go: nothing else needs them.
     db.session.execute(db.delete(SignInThrottle).where(
         SignInThrottle.updated_at < now - THROTTLE_FORGET))
 
 
-def attempt_sign_in(email, password, code, address):
+def attempt_sign_in(email: str | None, password: str | None, code: str | None,
+                    address: str | None) -> SignInResult:
     """Check all three. Failures slow down this account from this address only (a growing
     delay), so nobody can lock an officer out by failing on purpose from elsewhere; each
     address is also held to OFFICER_SIGNIN_RATE across all accounts (views.py).
@@ -211,7 +214,7 @@ def attempt_sign_in(email, password, code, address):
     password_ok = _check_password(officer, password)  # always run, for even timing
     code_ok = (officer is not None and officer.active and password_ok
                and _check_code(officer, code))
-    if code_ok:
+    if officer is not None and code_ok:  # (code_ok holds only with an officer)
         if throttle is not None:
             db.session.delete(throttle)
         officer.last_sign_in_at = now

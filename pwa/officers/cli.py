@@ -6,23 +6,24 @@ import sys
 
 import click
 import segno
+from flask import Flask
 from flask.cli import AppGroup
 
 from ..extensions import db
 from . import audit, auth, passwords
-from .models import ROLES
+from .models import ROLES, Officer
 
 officers = AppGroup("officers", help="Officers' accounts.")
 audit_cli = AppGroup("audit", help="The officers' audit log.")
 
 
-def read_password():
+def read_password() -> str:
     if sys.stdin.isatty():
         return click.prompt("Password", hide_input=True, confirmation_prompt=True)
     return sys.stdin.readline().rstrip("\r\n")
 
 
-def new_password():
+def new_password() -> str:
     """Read a password and check it against the rules (length, not a common password)."""
     password = read_password()
     problem = passwords.problem(password)
@@ -31,7 +32,7 @@ def new_password():
     return password
 
 
-def show_enrolment(email, secret):
+def show_enrolment(email: str, secret: str) -> None:
     uri = auth.provisioning_uri(secret, email)
     click.echo("Add this account to the officer's authenticator app, by scanning the QR code")
     click.echo("or entering the URI. Show it only to them; it is not shown again.")
@@ -39,7 +40,7 @@ def show_enrolment(email, secret):
     segno.make(uri).terminal(compact=True)
 
 
-def _officer(email):
+def _officer(email: str) -> Officer:
     officer = auth.find_officer(email)
     if officer is None:
         raise click.ClickException(f"No account for {email}.")
@@ -50,7 +51,7 @@ def _officer(email):
 @click.argument("email")
 @click.option("--role", type=click.Choice(ROLES), default="officer", show_default=True)
 @click.argument("extra", nargs=-1, type=click.UNPROCESSED)
-def create(email, role, extra):
+def create(email: str, role: str, extra: tuple[str, ...]) -> None:
     """Make an account for EMAIL; the password is read from standard input."""
     if extra:
         raise click.UsageError("A password is never taken as an argument (it would stay in "
@@ -70,7 +71,7 @@ def create(email, role, extra):
 
 @officers.command("disable")
 @click.argument("email")
-def disable(email):
+def disable(email: str) -> None:
     """Stop EMAIL signing in, and end its session now."""
     officer = _officer(email)
     officer.active = False
@@ -82,7 +83,7 @@ def disable(email):
 
 @officers.command("reset-2fa")
 @click.argument("email")
-def reset_2fa(email):
+def reset_2fa(email: str) -> None:
     """Give EMAIL a new second factor (the old codes stop working)."""
     officer = _officer(email)
     secret = auth.reset_totp(officer)
@@ -95,7 +96,7 @@ def reset_2fa(email):
 @officers.command("reset-password", context_settings={"ignore_unknown_options": True})
 @click.argument("email")
 @click.argument("extra", nargs=-1, type=click.UNPROCESSED)
-def reset_password(email, extra):
+def reset_password(email: str, extra: tuple[str, ...]) -> None:
     """Give EMAIL a new password, read from standard input; its sessions end."""
     if extra:
         raise click.UsageError("A password is never taken as an argument (it would stay in "
@@ -108,7 +109,7 @@ def reset_password(email, extra):
 
 
 @audit_cli.command("verify")
-def verify():
+def verify() -> None:
     """Check every link of the audit log's chain; exit 1 at the first broken one."""
     result = audit.verify()
     if not result.ok:
@@ -117,6 +118,6 @@ def verify():
     click.echo(result.message)
 
 
-def init_app(app):
+def init_app(app: Flask) -> None:
     app.cli.add_command(officers)
     app.cli.add_command(audit_cli)

@@ -1,6 +1,6 @@
 """Officers' forms (Flask-WTF, so every POST carries a CSRF token)."""
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import EmailField, Field, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
@@ -9,13 +9,13 @@ from . import passwords
 from .reports import STATUSES
 
 
-def printable(form, field):
+def printable(form: FlaskForm, field: Field) -> None:
     """No control characters (a NUL byte cannot even be stored in PostgreSQL text)."""
     if field.data and not field.data.isprintable():
         raise ValidationError("Enter your email address as letters, numbers and symbols only")
 
 
-def strong_password(form, field):
+def strong_password(form: FlaskForm, field: Field) -> None:
     message = passwords.problem(field.data or "")
     if message:
         raise ValidationError(message)

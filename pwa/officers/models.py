@@ -27,14 +27,14 @@ class Officer(UserMixin, db.Model):
     last_sign_in_at = db.Column(UTCDateTime)
 
     @property
-    def is_active(self):
+    def is_active(self) -> bool:
         return bool(self.active)
 
     @property
-    def is_supervisor(self):
+    def is_supervisor(self) -> bool:
         return self.role == "supervisor"
 
-    def get_id(self):
+    def get_id(self) -> str:
         # Flask-Login keeps this in the session; the login id ties it to one sign-in.
         return f"{self.id}:{self.login_id}"
 

@@ -4,23 +4,26 @@ Report contents are unsealed only in memory, only for a signed-in officer's requ
 nothing unsealed is written anywhere. (Key rotation and retention are the report feature's:
 pwa/report/maintenance.py.)
 """
+import datetime
 import json
+from typing import Any
 
-from flask import current_app
-from sqlalchemy import case, func, or_
+from sqlalchemy import Select, case, func, or_
 
 from .. import clock, sealing
-from ..extensions import db
-from ..models import Report
+from ..extensions import app_object, db
+from ..models import Attachment, Report
 from ..report import opening, sealed_files
-from .models import Note
+from ..report.steps import Answers
+from .models import Note, Officer
 
 STATUSES = {"new": "New", "in_review": "In review", "assigned": "Assigned", "closed": "Closed"}
 FLAGS = {"any": "Either flag", "under_18": "Under 18", "in_danger": "In danger now"}
 LIST_LIMIT = 200
 
 
-def dashboard_query(status=None, flag=None):
+def dashboard_query(status: str | None = None,
+                    flag: str | None = None) -> Select[Report]:
     """The select for the dashboard's reports: safeguarding flags first, then newest first."""
     query = db.select(Report)
     if status in STATUSES:
@@ -37,7 +40,7 @@ def dashboard_query(status=None, flag=None):
     return query.order_by(flagged_first, Report.received_at.desc(), Report.id.desc())
 
 
-def summary():
+def summary() -> dict[str, Any]:
     """The live count: new reports, and a token that changes whenever the list may have."""
     new = db.session.execute(
         db.select(func.count(Report.id)).where(Report.status == "new")).scalar_one()
@@ -46,14 +49,14 @@ def summary():
     return {"new": new, "total": total, "version": f"{total}:{latest or 0}:{new}"}
 
 
-def human_duration(delta):
+def human_duration(delta: datetime.timedelta) -> str:
     """'under a minute', '5 minutes', '3 hours 20 minutes', '2 days 4 hours'."""
     seconds = int(delta.total_seconds())
     if seconds < 60:
         return "under a minute"
     minutes, hours, days = seconds // 60 % 60, seconds // 3600 % 24, seconds // 86400
 
-    def unit(n, word):
+    def unit(n: int, word: str) -> str:
         return f"{n} {word}{'' if n == 1 else 's'}"
 
     if days:
@@ -63,7 +66,7 @@ def human_duration(delta):
     return unit(minutes, "minute")
 
 
-def waited(report):
+def waited(report: Report) -> str:
     """How long the report waited on the device before it arrived."""
     created, received = report.created_at, report.received_at
     if created is None or received is None:
@@ -73,17 +76,17 @@ def waited(report):
     return human_duration(received - created)
 
 
-def find(reference):
+def find(reference: str | None) -> Report | None:
     return db.session.execute(db.select(Report).where(
         Report.reference == (reference or "").upper())).scalar_one_or_none()
 
 
-def open_pending():
+def open_pending() -> int:
     """Open what the public side stored since the last look (flags, state)."""
     return opening.open_pending()
 
 
-def open_answers(report):
+def open_answers(report: Report) -> Answers | None:
     """The report's answers, or None if it could not be read (`report.problem` says why)."""
     if report.state == "received":
         opening.open_stored(report)
@@ -93,12 +96,12 @@ def open_answers(report):
     return json.loads(sealing.unseal(report.sealed, sealing.keyring()).decode("utf-8"))
 
 
-def open_attachment(attachment):
-    data = sealed_files.read(current_app._get_current_object(), attachment.stored_name)
+def open_attachment(attachment: Attachment) -> bytes:
+    data = sealed_files.read(app_object(), attachment.stored_name)
     return sealing.unseal(data, sealing.keyring())
 
 
-def sniff_image(data):
+def sniff_image(data: bytes) -> tuple[str, str]:
     """The type of an image by its first bytes; anything else is served as a download."""
     mime = sealed_files.sniff(data)
     if mime is None:
@@ -106,12 +109,12 @@ def sniff_image(data):
     return mime, sealed_files.EXTENSIONS[mime]
 
 
-def seal_text(text):
+def seal_text(text: str) -> tuple[str, bytes]:
     keyring = sealing.keyring()
     return keyring.current_id, sealing.seal_to_current(text.encode("utf-8"), keyring)
 
 
-def add_note(report, officer, text):
+def add_note(report: Report, officer: Officer, text: str) -> Note:
     key_id, sealed = seal_text(text)
     note = Note(report_id=report.id, officer_id=officer.id, key_id=key_id, sealed=sealed,
                 created_at=clock.now())
@@ -119,21 +122,21 @@ def add_note(report, officer, text):
     return note
 
 
-def notes(report):
+def notes(report: Report) -> list[tuple[Note, str]]:
     rows = db.session.execute(db.select(Note).where(Note.report_id == report.id)
                               .order_by(Note.created_at, Note.id)).scalars().all()
     keyring = sealing.keyring()
     return [(n, sealing.unseal(n.sealed, keyring).decode("utf-8")) for n in rows]
 
 
-def set_status(report, status):
+def set_status(report: Report, status: str) -> None:
     if status not in STATUSES:
         raise ValueError(status)
     report.status = status
     report.closed_at = clock.now() if status == "closed" else None
 
 
-def export(report):
+def export(report: Report) -> dict[str, Any]:
     """The report as one JSON-ready dict: plain columns, answers and notes; for a report
     that could not be read, the reason and its sealed original instead of the answers."""
     answers = open_answers(report)
@@ -157,5 +160,5 @@ def export(report):
     return data
 
 
-def _iso(value):
+def _iso(value: datetime.datetime | None) -> str | None:
     return value.isoformat() if value else None

@@ -1,15 +1,21 @@
 """Officers' pages. Thin: the work is in auth.py, reports.py and audit.py."""
 import json
+from collections.abc import Sequence
+from typing import Any
 
-from flask import (abort, current_app, flash, jsonify, make_response, redirect,
+from flask import (Response, abort, current_app, flash, jsonify, make_response, redirect,
                    render_template, request, session, url_for)
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
+from werkzeug.wrappers import Response as BaseResponse
 from wtforms.fields.choices import SelectChoice
 
 from .. import clock
-from ..extensions import csrf, db, limiter, talisman
+from ..extensions import app_object, csrf, db, limiter, talisman
 from .. import sealing
+from ..models import Report
 from ..report import readable, sealed_files
+from ..report.steps import Answers
 from ..responses import no_store
 from . import audit, auth, reports
 from . import bp
@@ -25,7 +31,7 @@ ATTACHMENT_CSP = "default-src 'none'; sandbox"
 
 
 @bp.before_request
-def require_officer():
+def require_officer() -> BaseResponse | None:
     if request.endpoint in PUBLIC:
         return None
     if not current_user.is_authenticated:
@@ -49,11 +55,11 @@ def require_officer():
 
 
 @bp.after_request
-def never_cache(response):
+def never_cache(response: Response) -> Response:
     return no_store(response)
 
 
-def _end_session():
+def _end_session() -> None:
     officer = db.session.get(Officer, current_user.id)
     if officer is not None:
         officer.login_id = None  # the cookie, even if kept, no longer signs anyone in
@@ -65,7 +71,7 @@ def _end_session():
 @bp.route("/sign-in", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["OFFICER_SIGNIN_RATE"], methods=["POST"])
 @csrf.exempt  # the form checks its own token, so an expired one keeps the email typed
-def sign_in():
+def sign_in() -> ResponseReturnValue:
     if current_user.is_authenticated and session.get(SEEN):
         return redirect(url_for("officers.dashboard"))
     form = SignInForm()
@@ -92,7 +98,7 @@ def sign_in():
 
 
 @bp.post("/sign-out")
-def sign_out():
+def sign_out() -> BaseResponse:
     if not EmptyForm().validate_on_submit():
         abort(400)
     audit.record("sign_out", officer=current_user, commit=False)
@@ -100,14 +106,14 @@ def sign_out():
     return redirect(url_for("officers.sign_in", signed_out=1))
 
 
-def _filters():
+def _filters() -> tuple[str, str]:
     status = request.args.get("status", "")
     flag = request.args.get("flag", "")
     return (status if status in reports.STATUSES else "",
             flag if flag in reports.FLAGS else "")
 
 
-def _rows():
+def _rows() -> tuple[Sequence[Report], bool]:
     reports.open_pending()
     status, flag = _filters()
     query = reports.dashboard_query(status, flag).limit(reports.LIST_LIMIT + 1)
@@ -115,12 +121,12 @@ def _rows():
     return found[:reports.LIST_LIMIT], len(found) > reports.LIST_LIMIT
 
 
-def _new_text(count):
+def _new_text(count: int) -> str:
     return f"{count} new report{'' if count == 1 else 's'}"
 
 
 @bp.get("/")
-def dashboard():
+def dashboard() -> str:
     rows, more = _rows()
     status, flag = _filters()
     summary = reports.summary()
@@ -131,7 +137,7 @@ def dashboard():
 
 
 @bp.get("/api/summary")
-def api_summary():
+def api_summary() -> Response:
     # The live count's poll is also when new arrivals are opened (flags set), so a report
     # in danger reaches the top of the list within one poll.
     reports.open_pending()
@@ -140,25 +146,25 @@ def api_summary():
 
 
 @bp.get("/api/rows")
-def api_rows():
+def api_rows() -> str:
     rows, more = _rows()
     return render_template("officers/_rows.html", rows=rows, more=more,
                            statuses=reports.STATUSES, waited=reports.waited,
                            officers=_officer_names())
 
 
-def _officer_names():
+def _officer_names() -> dict[int, str]:
     return {o.id: o.email for o in db.session.scalars(db.select(Officer))}
 
 
-def _report_or_404(reference):
+def _report_or_404(reference: str) -> Report:
     report = reports.find(reference)
     if report is None:
         abort(404)
     return report
 
 
-def _assign_form(report):
+def _assign_form(report: Report) -> AssignForm:
     form = AssignForm()
     form.officer.choices = [SelectChoice("", "Nobody")] + [
         SelectChoice(str(o.id), o.email)
@@ -169,9 +175,10 @@ def _assign_form(report):
     return form
 
 
-def _attachment_rows(report, answers):
+def _attachment_rows(report: Report, answers: Answers | None) -> list[dict[str, Any]]:
     answers = answers or {}
-    meta = answers.get("attachments") if isinstance(answers.get("attachments"), list) else []
+    attached = answers.get("attachments")
+    meta = attached if isinstance(attached, list) else []
     rows = []
     for n, attachment in enumerate(report.attachments, start=1):
         info = meta[n - 1] if n - 1 < len(meta) and isinstance(meta[n - 1], dict) else {}
@@ -181,7 +188,8 @@ def _attachment_rows(report, answers):
     return rows
 
 
-def _render_report(report, note_form=None, status=200):
+def _render_report(report: Report, note_form: NoteForm | None = None,
+                   status: int = 200) -> tuple[str, int]:
     answers = reports.open_answers(report)
     shown = {k: v for k, v in (answers or {}).items() if k != "attachments"}
     assigned = (db.session.get(Officer, report.assigned_to_id)
@@ -196,7 +204,7 @@ def _render_report(report, note_form=None, status=200):
 
 
 @bp.get("/reports/<reference>")
-def report(reference):
+def report(reference: str) -> tuple[str, int]:
     report = _report_or_404(reference)
     page = _render_report(report)
     audit.record("report_view", officer=current_user, report=report)
@@ -205,7 +213,7 @@ def report(reference):
 
 @bp.get("/reports/<reference>/attachments/<int:n>")
 @talisman(content_security_policy=ATTACHMENT_CSP)
-def attachment(reference, n):
+def attachment(reference: str, n: int) -> Response:
     report = _report_or_404(reference)
     if not 1 <= n <= len(report.attachments):
         abort(404)
@@ -215,7 +223,7 @@ def attachment(reference, n):
         mime, ext = reports.sniff_image(data)
     except sealing.SealError:
         # It could not be opened: the sealed original, to download only.
-        data = sealed_files.read(current_app._get_current_object(), stored.stored_name)
+        data = sealed_files.read(app_object(), stored.stored_name)
         mime, ext = "application/octet-stream", "sealed"
     if stored.problem:
         mime = "application/octet-stream"  # failed the image check: never shown inline
@@ -232,7 +240,7 @@ def attachment(reference, n):
 
 
 @bp.post("/reports/<reference>/status")
-def change_status(reference):
+def change_status(reference: str) -> BaseResponse:
     report = _report_or_404(reference)
     form = StatusForm()
     if not form.validate_on_submit():
@@ -246,7 +254,7 @@ def change_status(reference):
 
 
 @bp.post("/reports/<reference>/assign")
-def assign(reference):
+def assign(reference: str) -> BaseResponse:
     report = _report_or_404(reference)
     form = _assign_form(report)
     if not form.validate_on_submit():
@@ -262,7 +270,7 @@ def assign(reference):
 
 
 @bp.post("/reports/<reference>/notes")
-def add_note(reference):
+def add_note(reference: str) -> ResponseReturnValue:
     report = _report_or_404(reference)
     form = NoteForm()
     if not form.validate_on_submit():
@@ -277,7 +285,7 @@ def add_note(reference):
 
 
 @bp.get("/reports/<reference>/export.json")
-def export_json(reference):
+def export_json(reference: str) -> Response:
     report = _report_or_404(reference)
     body = json.dumps(reports.export(report), indent=2, ensure_ascii=False)
     audit.record("export", officer=current_user, report=report, detail="json")
@@ -288,7 +296,7 @@ def export_json(reference):
 
 
 @bp.get("/reports/<reference>/print")
-def export_print(reference):
+def export_print(reference: str) -> str:
     report = _report_or_404(reference)
     data = reports.export(report)
     audit.record("export", officer=current_user, report=report, detail="printable page")
@@ -304,13 +312,14 @@ MAX_AUDIT_PAGE = 10_000_000  # 10^9 entries at 100 a page
 
 @bp.route("/password", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["OFFICER_SIGNIN_RATE"], methods=["POST"])
-def change_password():
+def change_password() -> ResponseReturnValue:
     """Change one's own password: the current one and a code are needed (ASVS 6.2.2/6.2.3).
     Every other session of the account ends; this one carries on."""
     form = ChangePasswordForm()
     failed = False
     if form.validate_on_submit():
         officer = db.session.get(Officer, current_user.id)
+        assert officer is not None  # signed in: the session's account exists
         if auth.change_password(officer, form.current.data, form.code.data, form.new.data):
             audit.record("password_change", officer=officer)
             login_user(officer)  # the session now carries the new login id
@@ -327,7 +336,7 @@ def change_password():
 
 
 @bp.get("/audit")
-def audit_log():
+def audit_log() -> str:
     if not current_user.is_supervisor:
         abort(403)
     page = request.args.get("page", 1, type=int)
