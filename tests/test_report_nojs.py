@@ -39,6 +39,14 @@ class Form:
         return response
 
 
+    def post_and_show(self, url, data=None, **kw):
+        """A post that stays on its step: post/redirect/get, so it answers with a redirect
+        to the step itself (Back and reload never resend the form); returns that page."""
+        response = self.post(url, data, **kw)
+        assert response.status_code == 302 and response.location == url, response.location
+        return self.get(response.location)
+
+
 def html(response):
     return response.get_data(as_text=True)
 
@@ -61,7 +69,8 @@ def test_no_js_report_end_to_end(app, client, tmp_path, database_bytes):
 
     # An error: summary at the top linking to the field, the message beside it, and what
     # was typed kept.
-    response = form.post("/report/what-happened", {"what_happened": "", "started": "May"})
+    response = form.post_and_show("/report/what-happened",
+                                  {"what_happened": "", "started": "May"})
     page = html(response)
     assert response.status_code == 200
     assert '<a href="#what_happened">Enter what happened</a>' in page
@@ -73,14 +82,14 @@ def test_no_js_report_end_to_end(app, client, tmp_path, database_bytes):
         "what_happened": "They threatened me on Snapchat-canary-9911", "started": "May"
     }).location == "/report/platforms"
 
-    assert form.post("/report/platforms", {"platforms": ["snapchat", "other"],
-                                           "platform_other": ""}).status_code == 200
+    assert form.post_and_show("/report/platforms", {"platforms": ["snapchat", "other"],
+                                                    "platform_other": ""}).status_code == 200
     assert form.post("/report/platforms", {"platforms": ["snapchat", "other"],
                                            "platform_other": "a forum"}).location == \
         "/report/about-them"
 
     # "Add another" keeps the first row and offers a second.
-    page = html(form.post("/report/about-them", {"contacts-0-kind": "username",
+    page = html(form.post_and_show("/report/about-them", {"contacts-0-kind": "username",
                                                  "contacts-0-value": "@canary_user",
                                                  "contacts-rows": "1", "add_row": "contacts"}))
     assert 'value="@canary_user"' in page and 'name="contacts-1-value"' in page
@@ -92,7 +101,7 @@ def test_no_js_report_end_to_end(app, client, tmp_path, database_bytes):
     assert form.post("/report/payment", {"paid": "no"}).location == "/report/evidence"
 
     # A renamed non-image is refused by content, naming the field; a real image is kept.
-    response = form.post("/report/evidence", {
+    response = form.post_and_show("/report/evidence", {
         "evidence_description": "chat screenshots",
         "attachments": [(io.BytesIO(b"MZ not an image at all" * 10), "holiday.png")]})
     assert response.status_code == 200
@@ -104,8 +113,8 @@ def test_no_js_report_end_to_end(app, client, tmp_path, database_bytes):
         "evidence_description": "chat screenshots",
         "attachments": [(io.BytesIO(image), "chat.png")]}).location == "/report/contact"
 
-    response = form.post("/report/contact", {"contact_method": "email", "name": "Sam",
-                                             "email": "sam@", "may_say_police": "no"})
+    response = form.post_and_show("/report/contact", {
+        "contact_method": "email", "name": "Sam", "email": "sam@", "may_say_police": "no"})
     assert '<a href="#email">Enter an email address in the correct format' in html(response)
     assert form.post("/report/contact", {"contact_method": "email", "name": "Sam",
                                          "email": "sam@example.com", "may_say_police": "no"}
@@ -189,7 +198,8 @@ def test_send_with_missing_answers_goes_to_the_first_incomplete_step(client):
     check = html(form.get("/report/check"))
     assert "Some questions still need an answer" in check
     response = form.post("/report/check")
-    assert response.status_code == 200
+    assert response.location == "/report/age?return=check"
+    response = form.get(response.location)
     assert '<a href="#age_band">Select how old you are</a>' in html(response)
     assert 'action="/report/age?return=check"' in html(response)  # then back to check
 
@@ -293,6 +303,25 @@ def test_uploaded_screenshot_can_be_removed(app, client):
     page = html(form.get("/report/evidence"))
     assert "first.png" in page and "second.jpg" in page
     assert len(os.listdir(app.config["ATTACHMENT_DIR"])) == 2
-    page = html(form.post("/report/evidence", {"remove_attachment": "0"}))
+    page = html(form.post_and_show("/report/evidence", {"remove_attachment": "0"}))
     assert "first.png" not in page and "second.jpg" in page
     assert len(os.listdir(app.config["ATTACHMENT_DIR"])) == 1
+
+
+def test_an_error_survives_the_redirect_sealed_not_in_the_cookie(app, client):
+    """Post/redirect/get after an error: the next GET shows the error and what was typed, the
+    cookie holds neither, and the stored progress holds them only sealed."""
+    form = Form(client)
+    form.get("/report/what-happened")
+    page = html(form.post_and_show("/report/what-happened",
+                                   {"what_happened": "", "started": "canary-when-7731"}))
+    assert '<a href="#what_happened">Enter what happened</a>' in page
+    assert 'value="canary-when-7731"' in page
+    cookie = client.get_cookie("session").value
+    assert "canary" not in cookie and "Enter what happened" not in cookie
+    with app.app_context():
+        [row] = db.session.execute(db.select(FormProgress)).scalars().all()
+        assert b"canary" not in row.sealed and b"Enter what happened" not in row.sealed
+    # Shown once: a reload is the step with the answers, without the old error.
+    again = html(form.get("/report/what-happened"))
+    assert 'value="canary-when-7731"' in again and "Enter what happened</a>" not in again

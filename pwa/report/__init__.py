@@ -114,32 +114,65 @@ def step_page(step_id):
     progress = progress_mod.load()
     answers = dict(progress.answers) if progress else {}
     if request.method == "GET":
-        rows = min(len(answers.get("contacts") or []) + 1, steps.MAX_CONTACTS)
-        return _render_step(step_id, answers, row_count=rows)
+        return _show_step(step_id, progress, answers)
 
     answers.update(steps.from_form(step_id, request.form))
     file_names = progress.files if progress else []
     upload_errors = []
     if step_id == "evidence":
         upload_errors = _take_uploads(answers, file_names)
-    progress = progress_mod.save(progress, answers, file_names)
-
+    # Every post ends in a redirect (post/redirect/get), errors too: Back and reload never
+    # ask to send the form again. What the next page shows is sealed with the answers.
     add_row = request.form.get("add_row")
     if add_row == "contacts":
         shown = _int(request.form.get("contacts-rows"), 1)
-        return _render_step(step_id, answers, row_count=min(shown + 1, steps.MAX_CONTACTS))
-    if request.form.get("remove_attachment") is not None:
-        return _render_step(step_id, answers, upload_errors)
-
-    errors = upload_errors + steps.validate_step(step_id, answers)
-    if errors:
-        rows = max(_int(request.form.get("contacts-rows"), 1),
-                   len(answers.get("contacts") or []))
-        return _render_step(step_id, answers, errors, row_count=rows)
+        notice = _notice(step_id, (), min(shown + 1, steps.MAX_CONTACTS))
+    elif request.form.get("remove_attachment") is not None:
+        notice = _notice(step_id, upload_errors)
+    else:
+        errors = upload_errors + steps.validate_step(step_id, answers)
+        notice = _notice(step_id, errors, max(_int(request.form.get("contacts-rows"), 1),
+                                              len(answers.get("contacts") or []))) \
+            if errors else None
+    progress_mod.save(progress, answers, file_names, notice)
+    if notice is not None:
+        return redirect(_step_url(step_id, _returning()))
     if _returning():
         return redirect(url_for("report.check"))
     return redirect(url_for("report.step_page", step_id=steps.next_step(step_id))
                     if steps.next_step(step_id) != "check" else url_for("report.check"))
+
+
+def _notice(step_id, errors, rows=None):
+    return {"step": step_id, "rows": rows,
+            "errors": [[e.field, e.rule, e.message] for e in errors]}
+
+
+def _step_url(step_id, returning=False):
+    return url_for("report.step_page", step_id=step_id,
+                   **({"return": "check"} if returning else {}))
+
+
+def _show_step(step_id, progress, answers):
+    """A step as the person left it: after a post that did not move on, its errors and rows
+    (once: the notice is dropped as it is shown, so a reload shows the plain step)."""
+    rows = min(len(answers.get("contacts") or []) + 1, steps.MAX_CONTACTS)
+    notice = progress.notice if progress else None
+    if not notice or notice.get("step") != step_id:
+        return _render_step(step_id, answers, row_count=rows)
+    progress_mod.save(progress, progress.answers)
+    errors = [steps.FieldError(step_id, field, rule, message)
+              for field, rule, message in notice.get("errors") or []]
+    return _render_step(step_id, answers, errors, row_count=notice.get("rows") or rows)
+
+
+def _redirect_with_errors(answers, errors, progress):
+    """Back to the step of the first error, from "Check your answers" (post/redirect/get)."""
+    first = errors[0].step
+    progress_mod.save(progress, answers, None, _notice(
+        first, [e for e in errors if e.step == first],
+        max(1, len(answers.get("contacts") or []))))
+    return redirect(_step_url(first, returning=True))
 
 
 def _int(value, default):
@@ -196,16 +229,14 @@ def check():
     if request.method == "POST":
         errors = steps.validate(answers)
         if errors:
-            first = errors[0].step
-            return _render_step(first, answers, [e for e in errors if e.step == first],
-                                returning=True)
+            return _redirect_with_errors(answers, errors, progress)
         try:
             receipt = _send(progress)
         except store.Rejected as err:
             if err.extra.get("step"):
                 error = steps.FieldError(err.extra["step"], err.extra.get("field", ""),
                                          err.extra.get("rule", "invalid"), err.message)
-                return _render_step(error.step, answers, [error], returning=True)
+                return _redirect_with_errors(answers, [error], progress)
             raise
         progress_mod.discard(progress.row)
         session[SENT_KEY] = receipt.reference

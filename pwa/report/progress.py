@@ -21,8 +21,10 @@ DEFAULT_HOURS = 4
 
 
 class Progress:
-    def __init__(self, row, answers):
-        self.row, self.answers = row, answers
+    def __init__(self, row, answers, notice=None):
+        # notice: what the next GET of a step shows after a post (its errors, how many rows),
+        # sealed with the answers so post/redirect/get keeps it without a readable copy.
+        self.row, self.answers, self.notice = row, answers, notice
 
     @property
     def files(self):
@@ -43,8 +45,9 @@ def _ttl():
                                                            DEFAULT_HOURS))
 
 
-def _seal(answers):
-    plain = json.dumps(answers, separators=(",", ":")).encode()
+def _seal(answers, notice=None):
+    payload = {"answers": answers, "notice": notice} if notice else answers
+    plain = json.dumps(payload, separators=(",", ":")).encode()
     return sealing.dumps(sealing.seal(plain, sealing.keyring().current.public_key()))
 
 
@@ -61,12 +64,15 @@ def load():
     if updated < utcnow() - _ttl():
         discard(row)
         return None
-    answers = json.loads(sealing.unseal(row.sealed, sealing.keyring()))
-    return Progress(row, answers)
+    payload = json.loads(sealing.unseal(row.sealed, sealing.keyring()))
+    if set(payload) == {"answers", "notice"}:  # no step has a field named "answers"
+        return Progress(row, payload["answers"], payload["notice"])
+    return Progress(row, payload)
 
 
-def save(progress, answers, file_names=None):
-    """Seal and store the answers (a new row on first save); returns the Progress."""
+def save(progress, answers, file_names=None, notice=None):
+    """Seal and store the answers, and the notice for the next page if any (a new row on
+    first save); returns the Progress."""
     if progress is None:
         cleanup_expired()
         row = FormProgress(id=secrets.token_urlsafe(32), idempotency_key=str(uuid.uuid4()),
@@ -75,12 +81,12 @@ def save(progress, answers, file_names=None):
         session[SESSION_KEY] = row.id
     else:
         row = progress.row
-    row.sealed = _seal(answers)
+    row.sealed = _seal(answers, notice)
     if file_names is not None:
         row.files = list(file_names)
     row.updated_at = utcnow()
     db.session.commit()
-    return Progress(row, answers)
+    return Progress(row, answers, notice)
 
 
 def add_file(plain_bytes):
