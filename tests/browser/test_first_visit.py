@@ -119,3 +119,41 @@ def test_failed_sign_in_moves_focus_to_the_error_summary(page, live_server, live
     summary = page.get_by_role("alert")
     expect(summary).to_contain_text("Sign-in failed")
     expect(summary).to_be_focused()
+
+
+def shifts_on_every_page(context, page, url, paths):
+    """Layout shifts per page, as the browser reports them through the DevTools protocol's
+    performance timeline (the same entries as a PerformanceObserver for `layout-shift` with
+    buffered: true, and read the same way with JavaScript off)."""
+    cdp = context.new_cdp_session(page)
+    found = []
+    cdp.on("PerformanceTimeline.timelineEventAdded", lambda e: found.append(e["event"]))
+    cdp.send("PerformanceTimeline.enable", {"eventTypes": ["layout-shift"]})
+    moved = {}
+    for path in paths:
+        found.clear()
+        page.goto(url + path)
+        page.wait_for_load_state("networkidle")
+        shifts = [e["layoutShiftDetails"]["value"] for e in found
+                  if not e["layoutShiftDetails"].get("hadRecentInput")]
+        if sum(shifts):
+            moved[path] = shifts
+    cdp.detach()
+    return moved
+
+
+@pytest.mark.parametrize("javascript, scheme", [(True, "light"), (False, "dark")],
+                         ids=["js-light", "no-js-dark"])
+def test_no_layout_shift_on_any_public_page(new_context, live_server, live_app, scheme,
+                                            javascript):
+    """First visit (fresh profile: the quick-exit note shows) and second visit (the note
+    dismissed, the service worker in place): nothing moves."""
+    context = new_context(java_script_enabled=javascript, color_scheme=scheme)
+    page = context.pages[0] if context.pages else context.new_page()
+    paths = public_pages(live_app)
+    assert shifts_on_every_page(context, page, live_server.url, paths) == {}
+    if javascript:
+        page.goto(live_server.url + "/")
+        page.get_by_role("button", name="Got it, hide this message").click()
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    assert shifts_on_every_page(context, page, live_server.url, paths) == {}
