@@ -7,6 +7,7 @@ import datetime
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
@@ -36,7 +37,7 @@ class TextNumber:
     message: str | None = None  # the word to send, if the service asks for one: "SHOUT"
 
     @property
-    def href(self):
+    def href(self) -> str:
         return f"sms:{self.dial}"
 
 
@@ -55,7 +56,7 @@ class Service:
     note: str | None = None  # one more plain sentence, e.g. where to find a text number
 
     @property
-    def contactable(self):
+    def contactable(self) -> bool:
         """Reached directly (a call, a text or a chat), so listed beside the phone lines."""
         return bool(self.phone or self.text or self.chat_url)
 
@@ -84,6 +85,8 @@ class Force:
     phase: str | None = None
     feedback_url: str | None = None
     neutral: NeutralLook = NeutralLook()
+    # Language codes offered (English first); the default is every language the app ships.
+    languages: tuple[str, ...] = ("en",)
     source: str = field(default="", compare=False)
 
     def service(self, service_id: str) -> Service:
@@ -97,7 +100,7 @@ _DIAL = re.compile(r"^\+?[0-9]{3,15}$")
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
-def _get(data, path, kind=str, required=True):
+def _get(data: object, path: str, kind: type = str, required: bool = True) -> Any:
     node = data
     for part in path.split("."):
         if not isinstance(node, dict) or part not in node or node[part] in (None, ""):
@@ -113,7 +116,7 @@ def _get(data, path, kind=str, required=True):
     return node
 
 
-def _url(data, path, required=True):
+def _url(data: object, path: str, required: bool = True) -> Any:
     value = _get(data, path, required=required)
     if value is not None and (urlsplit(value).scheme not in ("https", "http")
                               or not urlsplit(value).netloc):
@@ -121,7 +124,7 @@ def _url(data, path, required=True):
     return value
 
 
-def _number(data, path):
+def _number(data: object, path: str) -> Number:
     section = _get(data, path, dict)
     label = _get(section, "label")
     dial = _get(section, "dial").replace(" ", "")
@@ -185,6 +188,7 @@ def parse(data: object, source: str = "") -> Force:
     escape = _get(data, "quick_exit.escape_key", bool, required=False)
     return Force(
         neutral=_neutral(data),
+        languages=_languages(data),
         name=_get(data, "force.name"),
         short_name=_get(data, "force.short_name"),
         online_report_url=_url(data, "force.online_report_url"),
@@ -197,6 +201,20 @@ def parse(data: object, source: str = "") -> Force:
         feedback_url=_url(data, "phase_banner.feedback_url", required=False),
         source=source,
     )
+
+
+def _languages(data: dict) -> tuple[str, ...]:
+    """The optional `languages` list: codes the app ships (pwa/i18n.py); English always."""
+    from .i18n import DEFAULT, SHIPPED
+
+    codes = _get(data, "languages", list, required=False)
+    if codes is None:
+        return tuple(SHIPPED)
+    for code in codes:
+        if code not in SHIPPED:
+            raise ForceConfigError(f"key 'languages': {code!r} is not a language the app ships "
+                                   f"({', '.join(SHIPPED)})")
+    return (DEFAULT,) + tuple(dict.fromkeys(c for c in codes if c != DEFAULT))
 
 
 def _neutral(data: dict) -> "NeutralLook":

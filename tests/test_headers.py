@@ -46,10 +46,12 @@ def test_security_headers_on_every_response(client, path):
 def test_production_forces_https_and_sends_hsts(make_config, monkeypatch, report_key_file):
     from pwa.config import ProductionConfig
 
-    monkeypatch.setenv("SECRET_KEY", "x" * 32)
+    monkeypatch.setenv("SECRET_KEY", "4f1c9a7be2d83065af19c7d2e80b4a6f")
     monkeypatch.setenv("REPORT_KEY_FILE", str(report_key_file))
     config = ProductionConfig()
-    config.SQLALCHEMY_DATABASE_URI = make_config().SQLALCHEMY_DATABASE_URI
+    base = make_config()  # the test's database, without a pool that would outlive the test
+    config.SQLALCHEMY_DATABASE_URI = base.SQLALCHEMY_DATABASE_URI
+    config.SQLALCHEMY_ENGINE_OPTIONS = base.SQLALCHEMY_ENGINE_OPTIONS
     app = create_app(config)
     client = app.test_client()
     plain = client.get("/")
@@ -65,7 +67,7 @@ def test_production_refuses_to_start_without_its_secrets(monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         ProductionConfig()
-    monkeypatch.setenv("SECRET_KEY", "x" * 32)
+    monkeypatch.setenv("SECRET_KEY", "4f1c9a7be2d83065af19c7d2e80b4a6f")
     monkeypatch.delenv("REPORT_KEY_FILE", raising=False)
     with pytest.raises(RuntimeError, match="REPORT_KEY_FILE"):
         ProductionConfig()

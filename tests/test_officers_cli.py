@@ -11,6 +11,7 @@ from pwa import sealing
 from pwa.extensions import db
 from pwa.models import Attachment, Report
 from pwa.officers import reports
+from pwa.report import sealed_files
 from pwa.officers.models import AuditEntry, Note, Officer
 
 EMAIL = "new.officer@example.police.uk"
@@ -98,7 +99,7 @@ def test_rotation_keeps_every_report_readable_with_only_the_new_key(
     new_id = sealing.key_id(sealing.write_private_key(new_key).public_key())
 
     rotating = make_app(REPORT_KEY_FILE=str(new_key), REPORT_OLD_KEY_FILES=[str(report_key_file)])
-    result = rotating.test_cli_runner().invoke(args=["reports", "rotate-keys"])
+    result = rotating.test_cli_runner().invoke(args=["report", "rotate-keys"])
     assert result.exit_code == 0, result.output
     assert "1 reports, 1 notes, 1 attachments" in result.output
 
@@ -114,7 +115,7 @@ def test_rotation_keeps_every_report_readable_with_only_the_new_key(
     assert "Aardvark-31337" in page and "Ibis-4242 note" in page
     assert client.get(f"/officers/reports/{reference}/attachments/1").data == IMAGE
     # Run again: nothing left to do.
-    again = rotating.test_cli_runner().invoke(args=["reports", "rotate-keys"])
+    again = rotating.test_cli_runner().invoke(args=["report", "rotate-keys"])
     assert "0 reports, 0 notes, 0 attachments" in again.output
 
 
@@ -129,12 +130,12 @@ def test_retention_deletes_expired_reports_with_their_files_and_records_it(app, 
         report.status = "closed"
         report.closed_at = now - datetime.timedelta(days=app.config["REPORT_RETENTION_DAYS"] + 1)
         db.session.commit()
-        expired_file = reports.attachment_path(report.attachments[0])
-        recent_file = reports.attachment_path(
-            Report.query.filter_by(reference=recent).one().attachments[0])
+        expired_file = sealed_files.path(app, report.attachments[0].stored_name)
+        recent_file = sealed_files.path(
+            app, Report.query.filter_by(reference=recent).one().attachments[0].stored_name)
     assert expired_file.exists()
 
-    result = runner.invoke(args=["reports", "purge-expired"])
+    result = runner.invoke(args=["report", "purge-expired"])
     assert result.exit_code == 0, result.output
     assert "1 reports, 1 notes, 1 attachments" in result.output
     assert not expired_file.exists() and recent_file.exists()
@@ -144,3 +145,12 @@ def test_retention_deletes_expired_reports_with_their_files_and_records_it(app, 
         entry = AuditEntry.query.filter_by(action="purge_expired").one()
         assert entry.detail == "1 reports, 1 notes, 1 attachments"
         assert entry.officer_id is None
+
+
+def test_report_commands_are_one_group_and_the_old_name_still_works(runner):
+    listed = runner.invoke(args=["report", "--help"]).output
+    assert all(name in listed for name in ("clean", "rotate-keys", "purge-expired"))
+    assert "reports" not in runner.invoke(args=["--help"]).output.split()
+    old = runner.invoke(args=["reports", "purge-expired"])
+    assert old.exit_code == 0, old.output
+    assert "Deleted 0 reports, 0 notes, 0 attachments." in old.output

@@ -100,7 +100,7 @@ def test_report_page_shows_every_answer_and_audits_the_view(app, signed_in, offi
                "contacts": [{"kind": "username", "value": "badguy_123"}]}
     reference = make_report(app, answers=answers, in_danger=True, under_18=True)
     html = signed_in.get(f"/officers/reports/{reference}").get_data(as_text=True)
-    # Answers are shown with the form's own labels (pwa/answers.py).
+    # Answers are shown with the form's own labels (pwa/report/readable.py).
     for text in (SECRET_STORY, "16 or 17", "Kik", "badguy_123", "Snapchat"):
         assert text in html
     assert audit(app, "report_view") == [("report_view", officer[0], reference, "")]

@@ -7,6 +7,7 @@ from flask import Blueprint, redirect, url_for
 from flask_login import LoginManager
 
 from ..extensions import db
+from ..report import maintenance
 
 bp = Blueprint("officers", __name__, url_prefix="/officers")
 login_manager = LoginManager()
@@ -40,11 +41,31 @@ def to_sign_in():
 def init_app(app):
     from . import cli
 
-    app.config.setdefault("OFFICER_IDLE_MINUTES", 15)
-    app.config.setdefault("OFFICER_MAX_FAILURES", 5)
-    app.config.setdefault("OFFICER_LOCK_MINUTES", 15)
-    app.config.setdefault("OFFICER_SIGNIN_RATE", "5 per minute; 20 per hour")
-    app.config.setdefault("OFFICER_POLL_SECONDS", 10)
     login_manager.init_app(app)
     app.register_blueprint(bp)
     cli.init_app(app)
+    _keep_notes_with_reports()
+
+
+def _keep_notes_with_reports():
+    """Notes are sealed with the report key and belong to a report: the report feature's
+    rotation and retention take them along, and what they did goes in the audit log."""
+    from .models import Note
+
+    maintenance.register_sealed_rows("notes", Note)
+    maintenance.keys_rotated.connect(_audit("rotate_keys"), weak=False)
+    maintenance.expired_purged.connect(_audit("purge_expired"), weak=False)
+
+
+_receivers: dict[str, object] = {}
+
+
+def _audit(action):
+    # One receiver per action for the process (blinker keeps one connection per receiver).
+    if action not in _receivers:
+        def receiver(app, counts):
+            from . import audit
+
+            audit.record(action, detail=maintenance.describe_counts(counts))
+        _receivers[action] = receiver
+    return _receivers[action]

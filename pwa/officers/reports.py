@@ -1,19 +1,18 @@
-"""What officers do with reports, as plain functions: list, open, note, rotate, purge.
+"""What officers do with reports, as plain functions: list, open, note, export.
 
-Report contents are unsealed only in memory, only for a signed-in officer's request (or the
-rotation command); nothing unsealed is written anywhere.
+Report contents are unsealed only in memory, only for a signed-in officer's request;
+nothing unsealed is written anywhere. (Key rotation and retention are the report feature's:
+pwa/report/maintenance.py.)
 """
-import datetime
 import json
-import os
-from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import case, func, or_
 
 from .. import clock, sealing
 from ..extensions import db
-from ..models import Attachment, Report
+from ..models import Report
+from ..report import opening, sealed_files
 from .models import Note
 
 STATUSES = {"new": "New", "in_review": "In review", "assigned": "Assigned", "closed": "Closed"}
@@ -32,8 +31,9 @@ def dashboard_query(status=None, flag=None):
         query = query.filter(Report.in_danger.is_(True))
     elif flag == "any":
         query = query.filter(or_(Report.under_18.is_(True), Report.in_danger.is_(True)))
-    flagged_first = case((or_(Report.under_18.is_(True), Report.in_danger.is_(True)), 0),
-                         else_=1)
+    # Flagged first, and with them any report not opened yet: its flags are not known.
+    flagged_first = case((or_(Report.under_18.is_(True), Report.in_danger.is_(True),
+                              Report.state == "received"), 0), else_=1)
     return query.order_by(flagged_first, Report.received_at.desc(), Report.id.desc())
 
 
@@ -75,40 +75,37 @@ def find(reference):
     return Report.query.filter_by(reference=(reference or "").upper()).first()
 
 
+def open_pending():
+    """Open what the public side stored since the last look (flags, state)."""
+    return opening.open_pending()
+
+
 def open_answers(report):
+    """The report's answers, or None if it could not be read (`report.problem` says why)."""
+    if report.state == "received":
+        opening.open_stored(report)
+        db.session.commit()
+    if report.state == "unreadable":
+        return None
     return json.loads(sealing.unseal(report.sealed, sealing.keyring()).decode("utf-8"))
 
 
-def attachment_path(attachment):
-    return Path(current_app.config["ATTACHMENT_DIR"]) / attachment.stored_name
-
-
 def open_attachment(attachment):
-    return sealing.unseal(attachment_path(attachment).read_bytes(), sealing.keyring())
-
-
-IMAGE_TYPES = [
-    (b"\xff\xd8\xff", "image/jpeg", "jpg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
-    (b"GIF87a", "image/gif", "gif"),
-    (b"GIF89a", "image/gif", "gif"),
-]
+    data = sealed_files.read(current_app._get_current_object(), attachment.stored_name)
+    return sealing.unseal(data, sealing.keyring())
 
 
 def sniff_image(data):
     """The type of an image by its first bytes; anything else is served as a download."""
-    for magic, mime, ext in IMAGE_TYPES:
-        if data.startswith(magic):
-            return mime, ext
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp", "webp"
-    return "application/octet-stream", "bin"
+    mime = sealed_files.sniff(data)
+    if mime is None:
+        return "application/octet-stream", "bin"
+    return mime, sealed_files.EXTENSIONS[mime]
 
 
 def seal_text(text):
     keyring = sealing.keyring()
-    return keyring.current_id, sealing.dumps(sealing.seal(text.encode("utf-8"),
-                                                          keyring.current.public_key()))
+    return keyring.current_id, sealing.seal_to_current(text.encode("utf-8"), keyring)
 
 
 def add_note(report, officer, text):
@@ -133,8 +130,10 @@ def set_status(report, status):
 
 
 def export(report):
-    """The report as one JSON-ready dict: plain columns, answers and notes."""
-    return {
+    """The report as one JSON-ready dict: plain columns, answers and notes; for a report
+    that could not be read, the reason and its sealed original instead of the answers."""
+    answers = open_answers(report)
+    data = {
         "reference": report.reference,
         "status": report.status,
         "created_at": _iso(report.created_at),
@@ -142,71 +141,17 @@ def export(report):
         "closed_at": _iso(report.closed_at),
         "under_18": report.under_18,
         "in_danger": report.in_danger,
-        "answers": open_answers(report),
+        "language": report.language,
+        "answers": answers,
         "attachments": len(report.attachments),
         "notes": [{"officer": n.officer.email, "at": _iso(n.created_at), "text": text}
                   for n, text in notes(report)],
     }
+    if answers is None:
+        data["could_not_be_read"] = report.problem
+        data["sealed_original"] = json.loads(report.sealed)
+    return data
 
 
 def _iso(value):
     return value.isoformat() if value else None
-
-
-def _write_atomically(path, data):
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
-
-
-def rotate_keys():
-    """Re-seal every report, note and attachment not yet under the current key.
-
-    Each row is committed with its file, so an interrupted run can simply be run again."""
-    keyring = sealing.keyring()
-    current = keyring.current_id
-    counts = {"reports": 0, "notes": 0, "attachments": 0}
-    for report in Report.query.filter(Report.key_id != current).all():
-        report.sealed = sealing.dumps(sealing.reseal(report.sealed, keyring))
-        report.key_id = current
-        counts["reports"] += 1
-        db.session.commit()
-    for note in Note.query.filter(Note.key_id != current).all():
-        note.sealed = sealing.dumps(sealing.reseal(note.sealed, keyring))
-        note.key_id = current
-        counts["notes"] += 1
-        db.session.commit()
-    for attachment in Attachment.query.filter(Attachment.key_id != current).all():
-        path = attachment_path(attachment)
-        data = sealing.dumps(sealing.reseal(path.read_bytes(), keyring))
-        _write_atomically(path, data)
-        attachment.key_id = current
-        attachment.size = len(data)
-        counts["attachments"] += 1
-        db.session.commit()
-    return counts
-
-
-def purge_expired(days=None):
-    """Delete reports closed more than `days` ago, with their notes and attachment files."""
-    days = current_app.config["REPORT_RETENTION_DAYS"] if days is None else days
-    cutoff = clock.now() - datetime.timedelta(days=days)
-    counts = {"reports": 0, "notes": 0, "attachments": 0}
-    expired = Report.query.filter(Report.status == "closed", Report.closed_at.isnot(None),
-                                  Report.closed_at < cutoff).all()
-    paths = []
-    for report in expired:
-        paths += [attachment_path(a) for a in report.attachments]
-        counts["notes"] += Note.query.filter_by(report_id=report.id).delete()
-        db.session.delete(report)
-        counts["reports"] += 1
-    db.session.commit()
-    # Files go once the rows are gone: a failed commit leaves everything as it was.
-    for path in paths:
-        path.unlink(missing_ok=True)
-        counts["attachments"] += 1
-    return counts

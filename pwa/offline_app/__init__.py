@@ -8,7 +8,7 @@ import json
 from flask import Blueprint, Flask, current_app, make_response, request
 from werkzeug.wrappers import Response as BaseResponse
 
-from .. import assets
+from .. import assets, i18n
 from ..site import force
 from . import manifest, worker
 from .precache_list import register_page, register_worker_script
@@ -33,8 +33,8 @@ def _revalidated(body: str, content_type: str) -> BaseResponse:
 
 @bp.get("/manifest.webmanifest")
 def web_manifest() -> BaseResponse:
-    data = manifest.build(force(), assets.static_files().url)
-    return _revalidated(json.dumps(data, indent=1), "application/manifest+json")
+    data = manifest.build(force(), assets.static_files().url, lang=i18n.current())
+    return _revalidated(json.dumps(data, indent=1, ensure_ascii=False), "application/manifest+json")
 
 
 @bp.get("/manifest-neutral.webmanifest")
@@ -42,7 +42,7 @@ def neutral_manifest() -> BaseResponse:
     """The neutral look's manifest (a plain name and icon), linked by the pages instead of
     the other when a person chooses it (static/js/neutral-look.js)."""
     data = manifest.build(force(), assets.static_files().url, neutral=True)
-    return _revalidated(json.dumps(data, indent=1), "application/manifest+json")
+    return _revalidated(json.dumps(data, indent=1, ensure_ascii=False), "application/manifest+json")
 
 
 @bp.get("/sw.js")

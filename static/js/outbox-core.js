@@ -1,15 +1,26 @@
 /* The report outbox: sealed reports waiting on this device until the server acknowledges them.
  *
- * A classic script with no import/export, so pages can `import './outbox-core.js'` for its side
- * effect and the service worker can importScripts() it. It defines globalThis.sxOutbox.
- * Pages load it with <script defer src="…?v=hash"> (base.html) and it starts itself there;
- * the service worker answers only versioned static URLs offline, so no module imports it.
+ * A classic script (no import/export), because the service worker loads it with importScripts
+ * (pwa/offline_app register_worker_script) and a classic worker cannot import modules. It
+ * defines globalThis.sxOutbox. Pages run it with <script defer src="…?v=hash"> (base.html),
+ * before any module script; page modules reach it through static/js/report/outbox.js, and
+ * its page triggers are the module static/js/outbox-triggers.js. Its parts: the store
+ * (IndexedDB), notifications to pages and the worker, scheduling (Background Sync and the
+ * retry timer), delivery, the public face, the encrypted drafts, the worker's sync trigger.
  *
  * IndexedDB `sx-outbox`: `outbox` (sealed envelopes only, keyed by the report's idempotency
- * key), `sent` (reference and date only), `drafts` (answers in progress, only with consent).
+ * key), `sent` (reference and date only), `drafts` (answers in progress, only with consent,
+ * encrypted) and `keys` (the drafts' non-extractable AES-GCM key).
+ *
+ * Drafts are never written in plain text: IndexedDB in Chromium is a LevelDB folder whose log
+ * keeps deleted and overwritten values until compaction, so deleting a draft does not erase
+ * it. Each draft is encrypted with a key made for it (WebCrypto, non-extractable) and kept
+ * beside it; sending or discarding deletes the key with the draft (crypto-shredding), so the
+ * ciphertext that lingers in the log can no longer be opened by the page.
  *
  * Delivery rules: a fresh CSRF token before each attempt (never stored); retry on network
- * errors, 5xx, 429 and 409 with capped exponential back-off (Retry-After honoured); a final 4xx
+ * errors, 5xx, 429, 409, 408 and 403 (a CSRF failure is first retried at once with a new
+ * token) with capped exponential back-off (Retry-After honoured); any other 4xx
  * marks the entry for the person's attention; an entry is deleted only after a 200/201. A Web
  * Lock per entry keeps two tabs, or a page and the worker, from sending the same one at once
  * (and the server's idempotency key makes a lost response harmless). Triggers: Background Sync
@@ -20,7 +31,7 @@
   'use strict';
 
   var DB_NAME = 'sx-outbox';
-  var DB_VERSION = 1;
+  var DB_VERSION = 2;  // 2: drafts encrypted, `keys` store
   var SYNC_TAG = 'sx-outbox';
   var BASE_DELAY = 2000;
   // A request that never answers (a dropped mobile link, a captive portal) must not hold the
@@ -43,6 +54,9 @@
         if (!db.objectStoreNames.contains('outbox')) db.createObjectStore('outbox', { keyPath: 'id' });
         if (!db.objectStoreNames.contains('sent')) db.createObjectStore('sent', { keyPath: 'reference' });
         if (!db.objectStoreNames.contains('drafts')) db.createObjectStore('drafts', { keyPath: 'id' });
+        // A version-1 draft was plain text: it goes (the person starts that report again).
+        else request.transaction.objectStore('drafts').clear();
+        if (!db.objectStoreNames.contains('keys')) db.createObjectStore('keys', { keyPath: 'id' });
       };
       request.onsuccess = function () {
         var db = request.result;
@@ -94,7 +108,7 @@
     if (channel) channel.postMessage(message);
   }
 
-  // ---- Triggers ---------------------------------------------------------------------------
+  // ---- Scheduling: Background Sync and the retry timer ------------------------------------
   function registerSync() {
     try {
       if (inWorker) {
@@ -152,7 +166,9 @@
   }
 
   function requestBody(entry) {
-    var meta = JSON.stringify({ created_at: entry.created_at, report: entry.report });
+    var meta = { created_at: entry.created_at, report: entry.report };
+    if (entry.language) meta.language = entry.language; // the page's language, for officers
+    meta = JSON.stringify(meta);
     if (!entry.attachments || !entry.attachments.length) {
       return { body: meta, headers: { 'Content-Type': 'application/json' } };
     }
@@ -169,8 +185,6 @@
     return response.json().catch(function () { return {}; });
   }
 
-  // One attempt: resolves with {outcome: 'sent'|'retry'|'final', ...}. Network errors are
-  // 'retry' with no server-given delay.
   function fetchWithTimeout(url, options) {
     if (typeof AbortController === 'undefined') return fetch(url, options);
     var controller = new AbortController();
@@ -180,11 +194,15 @@
     return fetch(url, options);
   }
 
+  // One attempt: resolves with {outcome: 'sent'|'retry'|'final', ...}. Network errors are
+  // 'retry' with no server-given delay.
   function attempt(entry, csrfRetries) {
     return freshToken().then(function (token) {
       var req = requestBody(entry);
       req.headers['Idempotency-Key'] = entry.id;
       req.headers['X-CSRFToken'] = token;
+      // A refusal's message in the language the report was written in (pwa/i18n.py).
+      if (entry.language) req.headers['Accept-Language'] = entry.language;
       return fetchWithTimeout('/api/reports', {
         method: 'POST', credentials: 'same-origin', cache: 'no-store',
         headers: req.headers, body: req.body,
@@ -329,13 +347,14 @@
       return Promise.reject(new Error('Only a sealed report can be queued.'));
     }
     var record = {
-      id: entry.id, created_at: entry.created_at, report: entry.report,
+      id: entry.id, created_at: entry.created_at, report: entry.report, language: entry.language,
       attachments: entry.attachments || [], status: 'queued', attempts: 0, not_before: 0,
       error: null,
     };
-    return withStores(['outbox', 'drafts'], 'readwrite', function (outbox, drafts) {
+    return withStores(['outbox', 'drafts', 'keys'], 'readwrite', function (outbox, drafts, keys) {
       outbox.put(record);
       drafts.clear();
+      keys.delete(DRAFT_KEY_ID);
     }).then(function () {
       requestPersistence();
       registerSync();
@@ -368,24 +387,83 @@
     return function () { listeners = listeners.filter(function (f) { return f !== fn; }); };
   }
 
-  var started = false;
-  // Page triggers: app start, back online, page shown again.
-  function start() {
-    if (started || inWorker) return;
-    started = true;
-    addEventListener('online', function () { deliverAll().catch(function () {}); });
-    document.addEventListener('visibilitychange', function () {
-      if (document.visibilityState === 'visible') deliverAll().catch(function () {});
+  // ---- Drafts, encrypted (answers in progress, only with consent) -----------------------
+  var DRAFT_KEY_ID = 'drafts';
+
+  // The drafts' key: made on the first save, non-extractable, deleted with the draft.
+  function draftKey() {
+    return get('keys', DRAFT_KEY_ID).then(function (found) {
+      if (found) return found.key;
+      return crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt'])
+        .then(function (key) {
+          // Two saves at once may both make one: the first stored wins.
+          return withStores(['keys'], 'readwrite', function (s) {
+            var request = s.get(DRAFT_KEY_ID);
+            request.onsuccess = function () {
+              if (!request.result) s.put({ id: DRAFT_KEY_ID, key: key });
+            };
+          }).then(function () { return get('keys', DRAFT_KEY_ID); })
+            .then(function (stored) { return stored.key; });
+        });
     });
-    // Don't create the database on a page view: someone who never reported leaves none.
-    var exists = indexedDB.databases
-      ? indexedDB.databases().then(function (dbs) {
-        return dbs.some(function (d) { return d.name === DB_NAME; });
-      })
-      : Promise.resolve(true);
-    exists.then(function (yes) { return yes ? count() : 0; }).then(function (n) {
-      if (n) { registerSync(); deliverAll().catch(function () {}); }
-    }).catch(function () { /* storage unavailable (private mode): nothing queued */ });
+  }
+
+  function encrypt(key, bytes) {
+    var iv = crypto.getRandomValues(new Uint8Array(12));
+    return crypto.subtle.encrypt({ name: 'AES-GCM', iv: iv }, key, bytes)
+      .then(function (ct) { return { iv: iv, ct: ct }; });
+  }
+  function decrypt(key, box) {
+    return crypto.subtle.decrypt({ name: 'AES-GCM', iv: box.iv }, key, box.ct);
+  }
+
+  // draft: {key, answers, step, files: [File]}. Stored: {id, saved_at, meta: box, files: [box]}
+  // where meta holds everything but the files' bytes (their names and types included).
+  function saveDraft(draft) {
+    var files = draft.files || [];
+    var meta = {
+      key: draft.key, answers: draft.answers, step: draft.step,
+      files: files.map(function (f) { return { name: f.name, type: f.type, lastModified: f.lastModified }; }),
+    };
+    return draftKey().then(function (key) {
+      return Promise.all([
+        encrypt(key, new TextEncoder().encode(JSON.stringify(meta))),
+        Promise.all(files.map(function (f) {
+          return f.arrayBuffer().then(function (bytes) { return encrypt(key, bytes); });
+        })),
+      ]);
+    }).then(function (boxes) {
+      return withStores(['drafts'], 'readwrite', function (s) {
+        s.put({ id: 'current', saved_at: new Date().toISOString(), meta: boxes[0], files: boxes[1] });
+      });
+    });
+  }
+
+  // The draft as saved, or undefined (none, or its key is gone: unreadable, so none).
+  function loadDraft() {
+    return Promise.all([get('drafts', 'current'), get('keys', DRAFT_KEY_ID)]).then(function (found) {
+      var record = found[0];
+      var stored = found[1];
+      if (!record || !record.meta || !stored) return undefined;
+      return Promise.all([
+        decrypt(stored.key, record.meta),
+        Promise.all((record.files || []).map(function (box) { return decrypt(stored.key, box); })),
+      ]).then(function (plain) {
+        var meta = JSON.parse(new TextDecoder().decode(plain[0]));
+        var files = meta.files.map(function (f, i) {
+          return new File([plain[1][i]], f.name, { type: f.type, lastModified: f.lastModified });
+        });
+        return { key: meta.key, answers: meta.answers, step: meta.step, files: files, saved_at: record.saved_at };
+      });
+    });
+  }
+
+  // The draft and its key go together: what lingers of the draft cannot be opened.
+  function discardDraft() {
+    return withStores(['drafts', 'keys'], 'readwrite', function (drafts, keys) {
+      drafts.clear();
+      keys.delete(DRAFT_KEY_ID);
+    });
   }
 
   globalThis.sxOutbox = {
@@ -397,21 +475,12 @@
     remove: remove,
     sent: function () { return getAll('sent'); },
     subscribe: subscribe,
-    start: start,
-    drafts: {
-      save: function (draft) {
-        return withStores(['drafts'], 'readwrite', function (s) {
-          s.put(Object.assign({}, draft, { id: 'current', saved_at: new Date().toISOString() }));
-        });
-      },
-      load: function () { return get('drafts', 'current'); },
-      discard: function () { return withStores(['drafts'], 'readwrite', function (s) { s.clear(); }); },
-    },
+    registerSync: registerSync,
+    drafts: { save: saveDraft, load: loadDraft, discard: discardDraft },
   };
 
-  // In a page: start the triggers now (pages load this file with a plain script tag).
-  if (!inWorker && typeof document !== 'undefined') start();
-
+  // A page's triggers (start, `online`, shown again) are static/js/outbox-triggers.js, a
+  // module; the worker's trigger, Background Sync, is here, since only this file runs there.
   // In the service worker: deliver when Background Sync fires. A rejected promise asks the
   // browser to fire the sync again later, so reject while something retryable is left.
   if (inWorker) {

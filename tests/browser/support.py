@@ -28,12 +28,13 @@ DESCRIPTION = "Screenshots of the chat and his profile"
 TYPED = [WHAT, STARTED, HANDLE, DESCRIPTION, "blackmailer_x91", "shot.png"]
 
 
-def fill_report(page, files=False):
-    """Answer every step of /report/ by role and label, ending on Check your answers."""
+def fill_report(page, files=False, age="18 to 24", paid="No"):
+    """Answer every step of /report/ by role and label, ending on Check your answers
+    (`age` and `paid` are the labels of those answers)."""
     cont = page.get_by_role("button", name="Continue")
     page.get_by_role("radio", name="No").check()
     cont.click()
-    page.get_by_role("radio", name="18 to 24").check()
+    page.get_by_role("radio", name=age).check()
     cont.click()
     page.get_by_label("What happened, in your own words").fill(WHAT)
     page.get_by_label("Roughly when it started (optional)").fill(STARTED)
@@ -43,7 +44,7 @@ def fill_report(page, files=False):
     page.get_by_label("Type of detail").select_option("username")
     page.get_by_label("Detail", exact=True).fill(HANDLE)
     cont.click()
-    page.get_by_role("radio", name="No").check()
+    page.get_by_role("radio", name=paid).check()
     cont.click()
     page.get_by_label("Describe what you have saved (optional)").fill(DESCRIPTION)
     if files:

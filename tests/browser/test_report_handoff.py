@@ -2,23 +2,11 @@
 what to ask the bank. (The no-JS "sent" page: tests/test_report_nojs.py.)"""
 from playwright.sync_api import expect
 
+from support import fill_report
+
 
 def fill(page, age, paid):
-    cont = page.get_by_role("button", name="Continue")
-    page.get_by_role("radio", name="No").check()
-    cont.click()
-    page.get_by_role("radio", name=age).check()
-    cont.click()
-    page.get_by_label("What happened, in your own words").fill("Threatened on a game chat")
-    cont.click()
-    page.get_by_role("checkbox", name="Instagram").check()
-    cont.click()
-    cont.click()  # nothing known about them
-    page.get_by_role("radio", name=paid).check()
-    cont.click()
-    cont.click()  # no evidence described
-    page.get_by_role("radio", name="Do not contact me (report anonymously)").check()
-    cont.click()
+    fill_report(page, age=age, paid=paid)
     page.get_by_role("button", name="Send report").click()
     expect(page.get_by_text("Sent — your reference is")).to_be_visible(timeout=30_000)
 
