@@ -27,8 +27,9 @@ if (intro && !dismissed()) {
   button.addEventListener('click', () => {
     remember();
     intro.hidden = true;
-    // The button is gone: give focus to the start of the page's content, not to <body>.
+    // The button is gone: give focus to the start of the page's content, not to <body>,
+    // without scrolling the page away from where the reader is.
     const main = document.getElementById('main');
-    if (main) main.focus();
+    if (main) main.focus({preventScroll: true});
   });
 }
