@@ -5,7 +5,7 @@ Loaded once in create_app() and kept on the app; the templates see them as globa
 import hashlib
 from pathlib import Path
 
-from flask import current_app, render_template, request
+from flask import current_app, render_template
 from markupsafe import Markup
 
 from . import assets, content, force as force_file
@@ -19,12 +19,6 @@ def force(app=None):
 def advice_pages(app=None):
     """{slug: AdvicePage}, in order (the current app's by default)."""
     return (app or current_app).extensions["advice"]
-
-
-def content_version():
-    """A hash of everything a cached page is made from. It keys the page cache (so a shared
-    Redis cache never serves pages from an older force file) and versions the precache."""
-    return current_app.config["CONTENT_VERSION"]
 
 
 def init_app(app):
@@ -61,16 +55,3 @@ def init_app(app):
     for path in sorted(Path(app.template_folder).rglob("*.html")):
         digest.update(path.read_bytes())
     app.config["CONTENT_VERSION"] = digest.hexdigest()[:12]
-
-
-def cached_page(view):
-    """Cache a whole rendered page by path and content version. Only for pages that hold
-    nothing per-session or per-request (no CSRF token, no user), which the CSP makes easy:
-    there is no nonce to go stale."""
-    from .extensions import cache
-
-    return cache.cached(
-        key_prefix=lambda: f"page:{content_version()}:{request.path}",
-        # Views return the rendered text; anything else (a redirect, an error) is not kept.
-        response_filter=lambda rv: isinstance(rv, str),
-    )(view)

@@ -17,7 +17,7 @@ from flask import (Blueprint, abort, current_app, jsonify, redirect, render_temp
 from .. import sealing
 from ..extensions import limiter
 from ..offline_app import register_page, register_worker_script
-from ..site import cached_page
+from ..page_cache import cached_page
 from . import api, attachments, cli, limits, readable, sealed_files, steps, store
 from . import progress as progress_mod
 
