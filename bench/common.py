@@ -58,6 +58,21 @@ def production_env(tmp, database_url, redis_url=None, redis_prefix=None, **extra
     return env, key_file
 
 
+def public_side_env(env, tmp):
+    """env for the public side: APP_SIDE=public, the public half of env's key in its own
+    file, and the private key file deleted, so nothing could load it."""
+    from pwa import sealing
+
+    key_file = Path(env["REPORT_KEY_FILE"])
+    public_file = Path(tmp) / "report-key.pub.pem"
+    public_file.write_bytes(sealing.public_pem(
+        sealing.load_private_pem(key_file.read_bytes(), str(key_file)).public_key()))
+    key_file.unlink()
+    env = {k: v for k, v in env.items() if k not in ("REPORT_KEY_FILE", "REPORT_OLD_KEY_FILES")}
+    env.update(APP_SIDE="public", REPORT_PUBLIC_KEY_FILE=str(public_file))
+    return env
+
+
 def migrate(env):
     """Apply the migrations (`flask --app pwa db upgrade`) to env's DATABASE_URL."""
     subprocess.run([str(BIN / "flask"), "--app", "pwa", "db", "upgrade"], cwd=ROOT, env=env,
@@ -95,6 +110,23 @@ class Gunicorn:
         out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(self.process.pid)],
                              capture_output=True, text=True).stdout
         return [int(pid) for pid in out.split()]
+
+    def cpu_seconds(self):
+        """CPU time (user + system) of the master and its workers so far, workers that
+        have exited included (their time is added to the master's children's time)."""
+        tick = os.sysconf("SC_CLK_TCK")
+
+        def stat(pid, children=False):
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                return 0
+            # utime, stime (and cutime, cstime): fields 14-17 of proc(5), 12-15 after ")".
+            return sum(int(v) for v in fields[11:15 if children else 13])
+
+        total = stat(self.process.pid, children=True)
+        total += sum(stat(pid) for pid in self.worker_pids())
+        return total / tick
 
     def output(self):
         self.log.seek(0)
@@ -195,11 +227,12 @@ def machine():
 
 
 @contextlib.contextmanager
-def report_stack(workers, servers=1):
+def report_stack(workers, servers=1, side="all"):
     """PostgreSQL (a throwaway database, migrated) + Redis (a throwaway prefix) + `servers`
     gunicorns with `workers` workers each, production configuration, PROXY_FIX=1 so each
     simulated phone has its own address. Exits with a clear message if PostgreSQL or Redis
-    is unreachable or this build has no POST /api/reports yet.
+    is unreachable or this build has no POST /api/reports yet. `side="public"` starts them
+    as the public side (APP_SIDE=public) with only the public key on disk.
     Yields (gunicorns, public key, psycopg conninfo of the database)."""
     from bench.report_client import public_key_from_file, route_exists
 
@@ -208,6 +241,9 @@ def report_stack(workers, servers=1):
             bench_database() as (database_url, conninfo), redis_prefix() as (r_url, prefix):
         env, key_file = production_env(tmp, database_url, r_url, prefix, PROXY_FIX=1)
         migrate(env)
+        public_key = public_key_from_file(key_file)
+        if side == "public":
+            env = public_side_env(env, tmp)
         started = []
         try:
             # BENCH_APP: another app factory to load (e.g. to try these scripts out).
@@ -217,7 +253,7 @@ def report_stack(workers, servers=1):
             if not route_exists(started[0].url):
                 sys.exit("POST /api/reports is 404 in this build: the report feature (issue 5, "
                          "branch `report`) is not merged yet, so there is nothing to measure.")
-            yield started, public_key_from_file(key_file), conninfo
+            yield started, public_key, conninfo
         finally:
             for server in started:
                 server.stop()

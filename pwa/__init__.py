@@ -1,11 +1,12 @@
 """Sextortion help: an offline-first advice and reporting app for a UK police force."""
+import os
 import sys
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import (advice, assets, cli, config, errors, health, offline_app, officers, page_cache,
-               pages, report, sealing, security, site)
+from . import (advice, assets, cli, config, errors, guards, health, offline_app, officers,
+               page_cache, pages, report, sealing, security, site)
 from .extensions import cache, compress, csrf, db, limiter, migrate
 
 
@@ -29,6 +30,14 @@ def _build(config_object: object | None) -> Flask:
         instance_path=str(config.INSTANCE),
     )
     app.config.from_object(config_object or config.load())
+    if app.config.get("PRODUCTION"):
+        # FLASK_DEBUG would turn on Werkzeug's debugger (a Python console in the browser):
+        # ignored in production. `flask` reads it again after the app is built, so clear it.
+        if "FLASK_DEBUG" in os.environ:
+            if os.environ["FLASK_DEBUG"].lower() not in ("", "0", "false", "no"):
+                print("FLASK_DEBUG is ignored in production.", file=sys.stderr)
+            os.environ["FLASK_DEBUG"] = "0"
+        app.debug = False
     if app.config["PROXY_FIX"]:
         n = app.config["PROXY_FIX"]
         # Flask's documented way to add WSGI middleware; mypy sees a method replaced.
@@ -41,6 +50,7 @@ def _build(config_object: object | None) -> Flask:
 
     migrate.init_app(app, db)
     cache.init_app(app)
+    guards.init_app(app)  # before CSRFProtect: it must not see a nameless part
     csrf.init_app(app)
     # Flask-Limiter keeps the first app's key prefix and default and application limits on
     # its shared object (init_app only fills them when empty); clear them so every app built
@@ -52,17 +62,21 @@ def _build(config_object: object | None) -> Flask:
     compress.init_app(app)
     security.init_app(app)
     assets.init_app(app)
-    site.init_app(app)
+    site.init_app(app)  # the force file, the languages (i18n) and the advice pages
     page_cache.init_app(app)
     sealing.init_app(app)
     errors.init_app(app)
 
-    # The features, each a blueprint (or two) bound by its own init_app.
-    pages.init_app(app)
-    advice.init_app(app)
-    report.init_app(app)  # the form under /report/ and its API under /api/
-    offline_app.init_app(app)
+    # The features, each a blueprint (or two) bound by its own init_app, for the side this
+    # process serves (APP_SIDE): the public side never holds the key that opens reports.
+    side = app.config["APP_SIDE"]
+    if side != "officers":
+        pages.init_app(app)
+        advice.init_app(app)
+        offline_app.init_app(app)
+    report.init_app(app)  # the form under /report/ and its API under /api/ (public side)
     health.init_app(app)
     cli.init_app(app)
-    officers.init_app(app)
+    if side != "public":
+        officers.init_app(app)
     return app

@@ -7,7 +7,7 @@ version the service worker's precache, so any change to a file yields a new work
 import hashlib
 from pathlib import Path
 
-from flask import Flask, Response, current_app, request, url_for
+from flask import Flask, Response, current_app, has_request_context, request, url_for
 
 
 def file_hash(path: str | Path) -> str:
@@ -27,7 +27,12 @@ class Assets:
             version = self.hashes[filename]
         except KeyError:
             raise KeyError(f"no static file {filename!r}") from None
-        return url_for("static", filename=filename, v=version)
+        url = url_for("static", filename=filename, v=version)
+        # One URL for every language: drop a language prefix (pwa/i18n.py) url_for added.
+        lang = request.environ.get("sx.lang") if has_request_context() else None
+        if lang and url.startswith(f"/{lang}/"):
+            url = url[len(lang) + 1:]
+        return url
 
 
 def static_files(app: Flask | None = None) -> Assets:

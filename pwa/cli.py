@@ -4,7 +4,7 @@ The schema itself is managed by Flask-Migrate: `flask --app pwa db upgrade`."""
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from flask_migrate import upgrade
 
@@ -16,12 +16,25 @@ keys = AppGroup("keys", help="The force's report key pair.")
 @keys.command("generate")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 def generate_key(path: Path) -> None:
-    """Write a new RSA private key (PEM, mode 600) to PATH; never overwrites."""
+    """Write a new RSA private key (PEM, mode 600) to PATH and its public half beside it
+    (PATH with .pub before .pem); never overwrites."""
     if path.exists():
         raise click.ClickException(f"{path} exists; choose a new file name.")
+    public = public_path(path)
+    if public.exists():
+        raise click.ClickException(f"{public} exists; choose a new file name.")
     key = sealing.write_private_key(path)
+    public.write_bytes(sealing.public_pem(key.public_key()))
     click.echo(f"Wrote {path} (key id {sealing.key_id(key.public_key())}).")
-    click.echo("Keep it secret and backed up: without it no report can be read.")
+    click.echo("Keep it secret and backed up: without it no report can be read. Only the "
+               "officers' side may hold it.")
+    click.echo(f"Wrote {public}, its public half, for the public side "
+               "(REPORT_PUBLIC_KEY_FILE).")
+
+
+def public_path(path: Path) -> Path:
+    """Where `keys generate PATH` puts the public half: PATH with `.pub` before `.pem`."""
+    return path.with_name(path.stem + ".pub" + (path.suffix or ".pem"))
 
 
 @click.command("check")
@@ -31,7 +44,9 @@ def check() -> None:
     pages = site.advice_pages()
     click.echo(f"Force: {force.name} ({force.source})")
     click.echo(f"Advice pages: {len(pages)}")
-    click.echo(f"Report key id: {sealing.keyring().current_id}")
+    click.echo(f"Side: {current_app.config['APP_SIDE']}")
+    click.echo(f"Report key id: {sealing.public_keys().current_id}"
+               + ("" if sealing.holds_private_key() else " (public key only)"))
     click.echo("OK")
 
 

@@ -12,6 +12,9 @@ ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = ROOT / "instance"
 
 
+SIDES = ("all", "public", "officers")
+
+
 class StartupError(RuntimeError):
     """A deployment mistake found at start-up; the message says what to fix."""
 
@@ -52,6 +55,18 @@ class Config:
         "application/json", "application/manifest+json", "image/svg+xml",
     ]
     COMPRESS_MIN_SIZE = 256
+    # Officers (pwa/officers): a session ends after OFFICER_IDLE_MINUTES without activity
+    # and OFFICER_SESSION_HOURS after sign-in whatever happens (a working shift). Sign-in
+    # failures slow down one account from one address (OFFICER_THROTTLE_*: free attempts,
+    # then a delay doubling from BASE seconds to at most MAX), never lock the account for
+    # everyone; each address is also held to OFFICER_SIGNIN_RATE across accounts.
+    OFFICER_IDLE_MINUTES = 15
+    OFFICER_SESSION_HOURS: float = 10
+    OFFICER_THROTTLE_FREE = 3
+    OFFICER_THROTTLE_BASE_SECONDS = 2
+    OFFICER_THROTTLE_MAX_SECONDS = 15 * 60
+    OFFICER_SIGNIN_RATE = "5 per minute; 20 per hour"
+    OFFICER_POLL_SECONDS = 10
 
     def __init__(self) -> None:
         self.SECRET_KEY = _env("SECRET_KEY")
@@ -69,23 +84,45 @@ class Config:
         self.use_redis(_env("REDIS_URL"), _env("REDIS_PREFIX", "sx:"))
         # Behind a reverse proxy: how many proxies to trust for X-Forwarded-* (0 = none).
         self.PROXY_FIX = int(_env("PROXY_FIX", "0"))
+        # Which side this process serves: `public` (advice, the offline app, the report form
+        # and API, health; holds only the public key), `officers` (sign-in, dashboard,
+        # opening reports, the report commands; holds the private key) or `all` (both, the
+        # embedded default). See the README's "Two sides".
+        self.APP_SIDE = _env("APP_SIDE", "all")
+        if self.APP_SIDE not in SIDES:
+            raise StartupError(f"APP_SIDE={self.APP_SIDE!r} is not known; use one of "
+                               f"{', '.join(SIDES)}.")
         # The force's report key pair (RSA private key, PEM). Reports are sealed to its public
-        # half on the device; the private half opens them for signed-in officers only. Older
+        # half on the device; the private half opens them on the officers' side only. Older
         # keys, comma-separated, still open reports sealed before a rotation.
         self.REPORT_KEY_FILE = _env("REPORT_KEY_FILE", str(INSTANCE / "report-key.pem"))
         self.REPORT_OLD_KEY_FILES = [p for p in _env("REPORT_OLD_KEY_FILES", "").split(",") if p]
+        # The public side's only key: the public half (PEM). Elsewhere it is derived from the
+        # private key. Key ids (comma-separated) intake still accepts after a rotation.
+        self.REPORT_PUBLIC_KEY_FILE = _env("REPORT_PUBLIC_KEY_FILE")
+        self.REPORT_ACCEPTED_KEY_IDS = [
+            k.strip() for k in _env("REPORT_ACCEPTED_KEY_IDS", "").split(",") if k.strip()]
+        if self.APP_SIDE == "public" and (_env("REPORT_KEY_FILE") or
+                                          _env("REPORT_OLD_KEY_FILES")):
+            raise StartupError("The public side (APP_SIDE=public) must not be given a private "
+                               "key: unset REPORT_KEY_FILE and REPORT_OLD_KEY_FILES and set "
+                               "REPORT_PUBLIC_KEY_FILE.")
         # Sealed attachments live here, outside the web root.
         self.ATTACHMENT_DIR = _env("ATTACHMENT_DIR", str(INSTANCE / "attachments"))
         # Days a report is kept after it is closed; then the retention command deletes it.
         self.REPORT_RETENTION_DAYS = int(_env("REPORT_RETENTION_DAYS", "365"))
         # New reports per client address (a replay of a stored report is never limited), and
-        # all report posts (each costs an RSA unseal).
+        # all report posts.
         self.REPORT_RATE_LIMIT = _env("REPORT_RATE_LIMIT", "10 per minute;100 per day")
         self.REPORT_ATTEMPT_LIMIT = _env("REPORT_ATTEMPT_LIMIT", "30 per minute")
         # Retries of a report already stored, per report (they skip the two above).
         self.REPORT_REPLAY_LIMIT = _env("REPORT_REPLAY_LIMIT", "60 per minute")
         # Hours a no-JS report in progress is kept after its last change.
         self.REPORT_PROGRESS_HOURS = int(_env("REPORT_PROGRESS_HOURS", "4"))
+        # Hours an officer's session lasts at most after sign-in, active or not.
+        self.OFFICER_SESSION_HOURS = float(_env("OFFICER_SESSION_HOURS", "10"))
+        # The audit log's chain key (pwa/officers/audit.py); unset, one derived from SECRET_KEY.
+        self.AUDIT_KEY = _env("AUDIT_KEY")
 
     def use_redis(self, url: str | None, prefix: str = "sx:") -> None:
         """Point the page cache and the rate limits at Redis (or, with no URL, at this
@@ -121,11 +158,38 @@ def database_url(url: str) -> str:
     return url
 
 
+def weak_key_reason(key: str) -> str | None:
+    """Why a secret key is too weak to protect sessions, second factors and the audit chain
+    (None if it is not). A key made by a random generator passes easily; what is refused is
+    what a person types: too short, a few characters used over and over, or a short piece
+    repeated ("aaaa…", "abcabcabc…", "changemechangeme…")."""
+    if len(key) < MIN_KEY_LENGTH:
+        return f"it is {len(key)} characters; it must be at least {MIN_KEY_LENGTH}"
+    distinct = len(set(key))
+    if distinct < MIN_KEY_DISTINCT:
+        return (f"it uses only {distinct} different characters; a random key uses at least "
+                f"{MIN_KEY_DISTINCT}")
+    for size in range(1, len(key) // 2 + 1):
+        if key == (key[:size] * (len(key) // size + 1))[:len(key)]:
+            return f"it is the same {size} characters repeated"
+    return None
+
+
+MIN_KEY_LENGTH = 32
+MIN_KEY_DISTINCT = 12
+KEY_ADVICE = ("Make one with: python -c 'import secrets; print(secrets.token_hex(32))'")
+
+
 class DevelopmentConfig(Config):
     REPORT_KEY_AUTOCREATE = True  # a throwaway key for local runs, made on first start
 
     def __init__(self) -> None:
         super().__init__()
+        # The instance folder holds the development secret, report key and database: only
+        # this user may read it, whatever the umask.
+        private_dir(INSTANCE)
+        if self.SQLALCHEMY_DATABASE_URI == f"sqlite:///{INSTANCE / 'app.sqlite'}":
+            private_file(INSTANCE / "app.sqlite")  # SQLite keeps these modes for its journals
         # A development secret that survives restarts, so sign-in and forms keep working.
         self.SECRET_KEY = self.SECRET_KEY or _dev_secret()
 
@@ -144,17 +208,31 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     FORCE_HTTPS = True
     HSTS = True
+    # Never the debugger in production, whatever FLASK_DEBUG says (create_app enforces it).
+    DEBUG = False
+    PRODUCTION = True
 
     def __init__(self) -> None:
         super().__init__()
         if not self.SECRET_KEY:
             raise StartupError("SECRET_KEY must be set in production (a long random string).")
-        if not _env("REPORT_KEY_FILE"):
+        if self.APP_SIDE == "public":
+            if not self.REPORT_PUBLIC_KEY_FILE:
+                raise StartupError("REPORT_PUBLIC_KEY_FILE must be set on the public side in "
+                                   "production: the path of the force's report public key.")
+        elif not _env("REPORT_KEY_FILE"):
             raise StartupError("REPORT_KEY_FILE must be set in production: the path of the "
                                "force's report private key (`flask --app pwa keys generate`).")
-        if len(self.SECRET_KEY) < 32:
-            raise StartupError("SECRET_KEY must be at least 32 characters in production: it "
-                               "signs sessions and protects officers' second factors.")
+        for name in ("SECRET_KEY", "AUDIT_KEY"):
+            value = getattr(self, name)
+            reason = value is not None and weak_key_reason(value)
+            if reason:
+                raise StartupError(
+                    f"{name} is too weak for production ({reason}): it signs sessions and "
+                    f"protects officers' second factors and the audit log. Use a random key "
+                    f"of at least {MIN_KEY_LENGTH} characters with at least "
+                    f"{MIN_KEY_DISTINCT} different ones, not a short piece repeated. "
+                    f"{KEY_ADVICE}")
 
 
 CONFIGS = {
@@ -174,10 +252,27 @@ def load(name: str | None = None) -> Config:
         ) from None
 
 
-def _dev_secret() -> str:
-    INSTANCE.mkdir(exist_ok=True)
-    path = INSTANCE / "dev-secret"
-    if not path.exists():
-        path.write_text(os.urandom(32).hex())
+def private_dir(path: Path) -> None:
+    """A folder only its owner can open (0700), made so from the start."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.chmod(0o700)
+
+
+def private_file(path: Path, content: str | None = None) -> None:
+    """Create a file readable only by its owner (0600) if it is missing; never a moment when
+    it is readable by others."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
         path.chmod(0o600)
+        return
+    with os.fdopen(fd, "w") as handle:
+        if content is not None:
+            handle.write(content)
+
+
+def _dev_secret() -> str:
+    private_dir(INSTANCE)
+    path = INSTANCE / "dev-secret"
+    private_file(path, os.urandom(32).hex())
     return path.read_text().strip()

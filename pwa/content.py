@@ -34,6 +34,10 @@ class AdvicePage:
     html: Markup
     after: str | None  # a template included after the body, for interactive parts
     digest: str  # hash of the source, part of the content version
+    lang: str = "en"  # the language it is written in (English where not yet translated)
+    # A translation: when a reviewer last checked it; still waiting for a native speaker.
+    translation_reviewed: datetime.date | None = None
+    needs_review: bool = False
 
 
 def split_front_matter(text: str, name: str) -> tuple[dict[str, Any], str]:
@@ -59,12 +63,30 @@ def _meta(meta: dict[str, Any], key: str, kind: type[T], name: str) -> T:
     return value
 
 
+def load_language(directory: str | Path, lang: str, jinja_env: Environment,
+                  context: dict[str, Any],
+                  english: dict[str, AdvicePage] | None) -> dict[str, AdvicePage]:
+    """The advice pages in `lang`: `directory/<lang>/*.md` where translated, the English page
+    (`english`) where not. (Their links to other pages follow the reader's language: pwa/i18n.py
+    rewrites a translated page's own links.)"""
+    from .i18n import DEFAULT
+
+    if lang == DEFAULT or english is None:
+        return load_pages(directory, jinja_env, context)
+    folder = Path(directory) / lang
+    translated = load_pages(folder, jinja_env, context, lang=lang) if folder.is_dir() else {}
+    for slug in translated:
+        if slug not in english:
+            raise ContentError(f"{lang}/{slug}.md: there is no English page {slug}.md")
+    return {slug: translated.get(slug, page) for slug, page in english.items()}
+
+
 def load_pages(directory: str | Path, jinja_env: Environment,
-               context: dict[str, Any]) -> dict[str, AdvicePage]:
+               context: dict[str, Any], lang: str = "en") -> dict[str, AdvicePage]:
     """Read every page in `directory`, render it, and return them ordered by `order`."""
     pages = []
     files = sorted(Path(directory).glob("*.md"))
-    if not files:
+    if not files and lang == "en":
         raise ContentError(f"no advice pages (*.md) in {directory} (set ADVICE_DIR)")
     for path in files:
         text = path.read_text(encoding="utf-8")
@@ -74,7 +96,14 @@ def load_pages(directory: str | Path, jinja_env: Environment,
         except Exception as err:  # a template error in staff-edited text: name the file
             raise ContentError(f"{path.name}: {err}") from None
         html = markdown.markdown(rendered, extensions=["extra", "sane_lists"])
+        name = path.name if lang == "en" else f"{lang}/{path.name}"
+        reviewed_t = meta.get("translation_reviewed")
+        if lang != "en" and not isinstance(reviewed_t, datetime.date):
+            raise ContentError(f"{name}: missing key 'translation_reviewed' (a date)")
         pages.append(AdvicePage(
+            lang=lang,
+            translation_reviewed=reviewed_t if lang != "en" else None,
+            needs_review=bool(meta.get("needs_review", False)),
             slug=path.stem,
             title=_meta(meta, "title", str, path.name),
             summary=_meta(meta, "summary", str, path.name),

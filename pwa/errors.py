@@ -2,8 +2,11 @@
 from typing import Any
 
 from flask import Flask, Response, current_app, jsonify, make_response, render_template, request
+from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from .responses import no_store
 
 # Stable codes for API clients; the message is for people and may change.
 CODES = {
@@ -19,22 +22,30 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def api_error(status: int, code: str, message: str, **extra: Any) -> tuple[Response, int]:
-    body = {"error": {"code": code, "message": message, **extra}}
-    return jsonify(body), status
+def api_error(status: int, code: str, message: str, **extra: Any) -> Response:
+    """The API's error: JSON with a stable code, never cached, with its status (as microblog's
+    error_response)."""
+    response = jsonify({"error": {"code": code, "message": message, **extra}})
+    response.status_code = status
+    return no_store(response)
 
 
 def handle_http(err: HTTPException) -> Response:
     status = err.code or 500
     if isinstance(err, CSRFError):
-        code, message = "csrf_failed", "The security token was missing or has expired. Try again."
+        code, message = "csrf_failed", gettext(
+            "The security token was missing or has expired. Try again.")
     else:
         code, message = CODES.get(status, "error"), err.description or ""
     if wants_json():
-        response = make_response(api_error(status, code, message))
+        response = api_error(status, code, message)
     else:
         template = TEMPLATES.get(status, "errors/500.html" if status >= 500 else "errors/4xx.html")
         response = make_response(render_template(template, status=status), status)
+    # What the exception itself says in headers (405's Allow, 429's Retry-After...).
+    for name, value in err.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
     response.headers.setdefault("Cache-Control", "no-store")
     return response
 

@@ -85,6 +85,8 @@ class Force:
     phase: str | None = None
     feedback_url: str | None = None
     neutral: NeutralLook = NeutralLook()
+    # Language codes offered (English first); the default is every language the app ships.
+    languages: tuple[str, ...] = ("en",)
     source: str = field(default="", compare=False)
 
     def service(self, service_id: str) -> Service:
@@ -186,6 +188,7 @@ def parse(data: object, source: str = "") -> Force:
     escape = _get(data, "quick_exit.escape_key", bool, required=False)
     return Force(
         neutral=_neutral(data),
+        languages=_languages(data),
         name=_get(data, "force.name"),
         short_name=_get(data, "force.short_name"),
         online_report_url=_url(data, "force.online_report_url"),
@@ -198,6 +201,20 @@ def parse(data: object, source: str = "") -> Force:
         feedback_url=_url(data, "phase_banner.feedback_url", required=False),
         source=source,
     )
+
+
+def _languages(data: dict) -> tuple[str, ...]:
+    """The optional `languages` list: codes the app ships (pwa/i18n.py); English always."""
+    from .i18n import DEFAULT, SHIPPED
+
+    codes = _get(data, "languages", list, required=False)
+    if codes is None:
+        return tuple(SHIPPED)
+    for code in codes:
+        if code not in SHIPPED:
+            raise ForceConfigError(f"key 'languages': {code!r} is not a language the app ships "
+                                   f"({', '.join(SHIPPED)})")
+    return (DEFAULT,) + tuple(dict.fromkeys(c for c in codes if c != DEFAULT))
 
 
 def _neutral(data: dict) -> "NeutralLook":

@@ -23,9 +23,19 @@ class Report(db.Model):
     sealed = db.Column(db.LargeBinary, nullable=False)  # the envelope, as sent by the device
     created_at = db.Column(UTCDateTime, nullable=False)  # made on the device
     received_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
-    # Safeguarding flags, plain so the dashboard can put these reports first.
+    # "received": stored by the public side, not yet opened; "opened": read on the officers'
+    # side, flags set; "unreadable": it failed to open or broke the form's rules (`problem`
+    # says why), kept sealed so it can still be exported.
+    state = db.Column(db.String(16), nullable=False, default="opened",
+                      server_default="opened", index=True)
+    problem = db.Column(db.String(300))
+    # Safeguarding flags, plain so the dashboard can put these reports first; set when the
+    # report is opened (pwa/report/opening.py).
     under_18 = db.Column(db.Boolean, nullable=False, default=False)
     in_danger = db.Column(db.Boolean, nullable=False, default=False)
+    # The language the report was written in (a code from pwa/i18n.py, not content): plain,
+    # so officers can arrange an interpreter before opening it.
+    language = db.Column(db.String(8), nullable=False, default="en", server_default="en")
     status = db.Column(db.String(16), nullable=False, default="new", index=True)
     closed_at = db.Column(UTCDateTime)
     # The officer dealing with it (the officers feature, pwa/officers/models.py).
@@ -48,6 +58,8 @@ class Attachment(db.Model):
     key_id = db.Column(db.String(32), nullable=False)
     stored_name = db.Column(db.String(64), nullable=False, unique=True)
     size = db.Column(db.Integer, nullable=False)  # of the sealed file
+    # Why this screenshot could not be read when the report was opened (None: it is fine).
+    problem = db.Column(db.String(300))
 
     report = db.relationship("Report", back_populates="attachments")
 
@@ -56,8 +68,9 @@ class FormProgress(db.Model):
     """A no-JavaScript report in progress, kept here rather than in the session cookie
     (a signed cookie, readable by whoever holds the browser, and limited to about 4 KB).
 
-    The session holds only the random id. The answers are sealed to the force's public key
-    like a sent report; screenshots are sealed to disk at once, under random names listed in
+    The session holds the random id and the key that encrypts the answers (AES-256-GCM,
+    pwa/report/progress.py), so neither this table nor the server alone can read them;
+    screenshots are sealed to the force's public key at once, under random names listed in
     `files` (the file names people gave them are inside the sealed answers). Rows older than
     REPORT_PROGRESS_HOURS are deleted with their files.
     """
@@ -67,7 +80,7 @@ class FormProgress(db.Model):
     id = db.Column(db.String(64), primary_key=True)  # random, kept in the session
     # Made when the report is started, so a double "Send report" stores one report.
     idempotency_key = db.Column(db.String(64), nullable=False)
-    sealed = db.Column(db.LargeBinary, nullable=False)  # the answers so far, sealed
+    sealed = db.Column(db.LargeBinary, nullable=False)  # the answers so far, encrypted
     files = db.Column(db.JSON, nullable=False, default=list)  # sealed uploads, in order
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
     updated_at = db.Column(UTCDateTime, nullable=False, default=utcnow,

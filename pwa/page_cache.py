@@ -43,7 +43,8 @@ def cached_page(view: Callable[..., str]) -> Callable[..., Response]:
     for pages that hold nothing per-session or per-request (no CSRF token, no user), which the
     CSP makes easy: there is no nonce to go stale."""
     kept = cache.cached(
-        key_prefix=lambda: f"page:{content_version()}:{request.path}",
+        # script_root holds the language prefix (/cy): one entry per page per language.
+        key_prefix=lambda: f"page:{content_version()}:{request.script_root}{request.path}",
         # Views return the rendered text; anything else (a redirect, an error) is not kept.
         response_filter=lambda rv: isinstance(rv, str),
     )(view)
@@ -66,7 +67,7 @@ def _session_touched() -> bool:
     """Whether this request read or wrote the session, without touching it ourselves: since
     Flask 3.1.3 any use of the `session` proxy (even reading `.accessed`) marks it accessed,
     which would add `Vary: Cookie` to every response."""
-    ctx = request_ctx._get_current_object()
+    ctx = request_ctx._get_current_object()  # type: ignore[attr-defined]
     held = getattr(ctx, "_session", None)
     if held is None:  # an older Flask: the attribute itself, unmarked
         held = ctx.session

@@ -21,6 +21,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from . import guards
+
 ALG = "RSA-OAEP-256+A256GCM"
 OAEP = padding.OAEP(mgf=padding.MGF1(hashes.SHA256()), algorithm=hashes.SHA256(), label=None)
 
@@ -50,19 +52,23 @@ def key_id(public_key):
 
 
 @dataclass(frozen=True)
-class Keyring:
-    """The current private key (sealing and opening) and older ones (opening only)."""
+class PublicKeys:
+    """What the public side holds: the current public key (to seal, and to give devices) and
+    the ids of the keys whose envelopes it still accepts. Nothing here opens a report."""
 
-    current: rsa.RSAPrivateKey
-    older: tuple = ()
+    current: rsa.RSAPublicKey
+    accepted_ids: frozenset = frozenset()
 
     @property
     def current_id(self):
-        return key_id(self.current.public_key())
+        return key_id(self.current)
+
+    def accepts(self, kid):
+        return kid == self.current_id or kid in self.accepted_ids
 
     def public_jwk(self):
         """The current public key as a JWK, for WebCrypto's importKey on the device."""
-        numbers = self.current.public_key().public_numbers()
+        numbers = self.current.public_numbers()
 
         def b64url(n):
             raw = n.to_bytes((n.bit_length() + 7) // 8, "big")
@@ -71,6 +77,26 @@ class Keyring:
         return {"kty": "RSA", "alg": "RSA-OAEP-256", "use": "enc", "ext": True,
                 "key_ops": ["wrapKey", "encrypt"], "kid": self.current_id,
                 "n": b64url(numbers.n), "e": b64url(numbers.e)}
+
+
+@dataclass(frozen=True)
+class Keyring:
+    """The current private key (sealing and opening) and older ones (opening only): held
+    by the officers' side (and the all-in-one process) only."""
+
+    current: rsa.RSAPrivateKey
+    older: tuple = ()
+
+    @property
+    def current_id(self):
+        return key_id(self.current.public_key())
+
+    def public_keys(self):
+        return PublicKeys(self.current.public_key(),
+                          frozenset(key_id(k.public_key()) for k in self.older))
+
+    def public_jwk(self):
+        return self.public_keys().public_jwk()
 
     def private_for(self, kid):
         for key in (self.current, *self.older):
@@ -95,7 +121,7 @@ def parse_envelope(data):
     """Accept an envelope as a dict, JSON text or bytes; check its shape."""
     if isinstance(data, (bytes, str)):
         try:
-            data = json.loads(data)
+            data = guards.loads(data)
         except ValueError:
             raise SealError("envelope is not JSON") from None
     if not isinstance(data, dict) or data.get("v") != 1 or data.get("alg") != ALG:
@@ -125,11 +151,13 @@ def dumps(envelope):
     return json.dumps(envelope, separators=(",", ":"), sort_keys=True).encode()
 
 
-def seal_to_current(plaintext, ring=None):
-    """Seal bytes to the current report key (of `ring`, or the app's); returns the stored
-    form, compact JSON bytes."""
-    ring = ring or keyring()
-    return dumps(seal(plaintext, ring.current.public_key()))
+def seal_to_current(plaintext, keys=None):
+    """Seal bytes to the current report key (of `keys`, or the app's); returns the stored
+    form, compact JSON bytes. Needs only the public key: either side can seal."""
+    keys = keys or public_keys()
+    if isinstance(keys, Keyring):
+        keys = keys.public_keys()
+    return dumps(seal(plaintext, keys.current))
 
 
 def reseal(envelope, keyring):
@@ -145,6 +173,21 @@ def private_pem(private_key):
     return private_key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption())
+
+
+def public_pem(public_key):
+    return public_key.public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+
+
+def load_public_pem(data, where):
+    try:
+        key = serialization.load_pem_public_key(data)
+    except (ValueError, TypeError):
+        raise SealError(f"{where} is not a PEM public key") from None
+    if not isinstance(key, rsa.RSAPublicKey) or key.key_size < 2048:
+        raise SealError(f"{where} must be an RSA public key of at least 2048 bits")
+    return key
 
 
 def load_private_pem(data, where):
@@ -178,11 +221,33 @@ def load_keyring(current_path, older_paths=()):
     return Keyring(current=read(current_path), older=tuple(read(p) for p in older_paths))
 
 
+def load_public_keys(path, accepted_ids=()):
+    try:
+        current = load_public_pem(Path(path).read_bytes(), path)
+    except FileNotFoundError:
+        raise SealError(f"report public key file not found: {path}") from None
+    return PublicKeys(current, frozenset(accepted_ids))
+
+
 def init_app(app):
-    """Load the keyring named by the configuration. Development makes its own key on first
-    run; production refuses to start without one, because reports could not be sealed."""
+    """Load the keys this process's side needs. The public side (APP_SIDE=public) loads only
+    the public key (REPORT_PUBLIC_KEY_FILE) and never reads a private one; the officers' side
+    and the all-in-one process load the private keyring and derive the public key from it.
+    Development makes its own key on first run; production refuses to start without one."""
     from .config import StartupError
 
+    if app.config.get("APP_SIDE") == "public":
+        path = app.config.get("REPORT_PUBLIC_KEY_FILE")
+        if not path:
+            raise StartupError("REPORT_PUBLIC_KEY_FILE is not set: the public side needs the "
+                               "force's report public key (`flask --app pwa keys generate "
+                               "PATH` writes PATH.pub beside the private key).")
+        try:
+            keys = load_public_keys(path, app.config.get("REPORT_ACCEPTED_KEY_IDS") or ())
+        except SealError as err:
+            raise StartupError(f"Cannot load the report public key: {err}.") from None
+        app.extensions["report_public_keys"] = keys
+        return
     path = app.config.get("REPORT_KEY_FILE")
     if not path:
         raise StartupError("REPORT_KEY_FILE is not set: the app needs the force's report key "
@@ -190,16 +255,42 @@ def init_app(app):
     if not Path(path).exists() and app.config.get("REPORT_KEY_AUTOCREATE"):
         write_private_key(path)
     try:
-        keyring = load_keyring(path, app.config.get("REPORT_OLD_KEY_FILES") or ())
+        ring = load_keyring(path, app.config.get("REPORT_OLD_KEY_FILES") or ())
     except SealError as err:
         raise StartupError(f"Cannot load the report keys: {err}. Set REPORT_KEY_FILE to the "
                            "force's private key (make one with `flask --app pwa keys "
                            "generate PATH`).") from None
-    app.extensions["keyring"] = keyring
+    app.extensions["keyring"] = ring
+    public = ring.public_keys()
+    extra = frozenset(app.config.get("REPORT_ACCEPTED_KEY_IDS") or ())
+    app.extensions["report_public_keys"] = PublicKeys(public.current,
+                                                      public.accepted_ids | extra)
+
+
+class NoPrivateKey(RuntimeError):
+    """This process serves the public side: it holds no key that opens a report."""
+
+
+def holds_private_key(app=None):
+    from flask import current_app
+
+    return "keyring" in (app or current_app).extensions
 
 
 def keyring(app=None):
-    """The report keys (the current app's by default)."""
+    """The private report keys (the current app's by default); only on the officers' side
+    and in the all-in-one process."""
     from flask import current_app
 
-    return (app or current_app).extensions["keyring"]
+    try:
+        return (app or current_app).extensions["keyring"]
+    except KeyError:
+        raise NoPrivateKey("this process serves the public side and holds no private "
+                           "report key") from None
+
+
+def public_keys(app=None):
+    """The public key and the key ids intake accepts (every side has them)."""
+    from flask import current_app
+
+    return (app or current_app).extensions["report_public_keys"]

@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import current_app, render_template
 from markupsafe import Markup
 
-from . import assets, content, force as force_file
+from . import assets, content, force as force_file, i18n
 
 
 def force(app=None):
@@ -16,9 +16,12 @@ def force(app=None):
     return (app or current_app).extensions["force"]
 
 
-def advice_pages(app=None):
-    """{slug: AdvicePage}, in order (the current app's by default)."""
-    return (app or current_app).extensions["advice"]
+def advice_pages(app=None, lang=None):
+    """{slug: AdvicePage}, in order, in the reader's language (or `lang`): a page not yet
+    translated is the English one (its `lang` says so). The current app's by default."""
+    from .i18n import current
+
+    return (app or current_app).extensions["advice"][lang or current().code]
 
 
 def init_app(app):
@@ -41,15 +44,26 @@ def init_app(app):
     env.globals["number"] = number
     env.globals["service"] = service
 
-    with app.app_context(), app.test_request_context():
-        pages = content.load_pages(app.config["ADVICE_DIR"], env, {"force": the_force})
-    app.extensions["advice"] = pages
-    env.globals["advice_pages"] = pages
+    i18n.init_app(app)
+    by_lang = {}
+    for lang in i18n.offered(app):
+        # Rendered as a request in that language, so numbers and services read in it too.
+        prefix = "" if lang.code == i18n.DEFAULT else f"/{lang.code}"
+        with app.app_context(), app.test_request_context(
+                "/", base_url=f"http://localhost{prefix}",
+                environ_overrides={i18n.ENVIRON_KEY: lang.code}):
+            by_lang[lang.code] = content.load_language(
+                app.config["ADVICE_DIR"], lang.code, env, {"force": the_force},
+                english=by_lang.get(i18n.DEFAULT))
+    app.extensions["advice"] = by_lang
 
     digest = hashlib.sha256()
     digest.update(Path(app.config["FORCE_FILE"]).read_bytes())
-    for page in pages.values():
-        digest.update(page.digest.encode())
+    for pages in by_lang.values():
+        for page in pages.values():
+            digest.update(page.digest.encode())
+    for path in sorted(i18n.TRANSLATIONS.rglob("*.po")):
+        digest.update(path.read_bytes())
     for name, value in sorted(assets.static_files(app).hashes.items()):
         digest.update(f"{name}:{value}".encode())
     for path in sorted(Path(app.template_folder).rglob("*.html")):

@@ -8,7 +8,7 @@
  */
 'use strict';
 
-const CONFIG = {"version": "dev", "precache": [], "scripts": []};
+const CONFIG = {"version": "dev", "precache": [], "scripts": [], "languages": ["en"]};
 
 // Other features' classic scripts (the report outbox and its `sync` listener). They must
 // be imported at top level, during the worker's first evaluation.
@@ -20,6 +20,11 @@ const NETWORK_TIMEOUT_MS = 3000; // then a cached page wins: a weak signal is no
 const OFFLINE_PAGE = '/offline';
 const REPORT_PAGE = '/report/';
 const NEVER_CACHED = ['/api/', '/officers/']; // not intercepted at all
+// Languages: English pages are at /…, the others under /<code>/… (pwa/i18n.py). The worker
+// keeps English and every language this device has read a page in (the pages say which;
+// kept in the cache under LANGUAGES_KEY, so a new version keeps them too).
+const DEFAULT_LANGUAGE = CONFIG.languages[0] || 'en';
+const LANGUAGES_KEY = new URL('/__sx/languages', self.location.origin).href;
 
 const absolute = (path) => new URL(path, self.location.origin).href;
 
@@ -32,15 +37,40 @@ function cacheKey(entry) {
   return url.href;
 }
 const KEYS = new Map(CONFIG.precache.map((entry) => [absolute(entry.url), cacheKey(entry)]));
+// A static file by its path alone: what ES modules import (`import './report/rules.js'` from
+// a versioned module URL drops the `?v=`). Offline it is this version's kept copy.
+const STATIC_BY_PATH = new Map(CONFIG.precache
+  .filter((entry) => entry.url.startsWith('/static/') && entry.url.includes('?v='))
+  .map((entry) => [absolute(entry.url.split('?')[0]), cacheKey(entry)]));
+
+// The language of a path: its first segment when that is an offered language's code.
+function languageOf(pathname) {
+  const first = pathname.split('/')[1];
+  return first !== DEFAULT_LANGUAGE && CONFIG.languages.includes(first) ? first : DEFAULT_LANGUAGE;
+}
+const inLanguage = (lang, path) => (lang === DEFAULT_LANGUAGE ? path : `/${lang}${path}`);
+const withoutLanguage = (pathname) => {
+  const lang = languageOf(pathname);
+  return lang === DEFAULT_LANGUAGE ? pathname : pathname.slice(lang.length + 1) || '/';
+};
+
+async function keptLanguages(cache) {
+  const response = (await cache.match(LANGUAGES_KEY)) || (await caches.match(LANGUAGES_KEY));
+  const kept = response ? await response.json().catch(() => []) : [];
+  return [DEFAULT_LANGUAGE, ...kept.filter((lang) => CONFIG.languages.includes(lang))];
+}
 
 const noStore = (response) => /no-store/.test(response.headers.get('Cache-Control') || '');
 
 // A redirected response cannot answer a navigation; keep only its body and headers.
 const clean = (response) => (response.redirected ? new Response(response.body, response) : response);
 
-async function precache() {
+// Keep every listed entry of these languages (and what all languages share).
+async function precache(extra = []) {
   const cache = await caches.open(CACHE);
-  await Promise.all(CONFIG.precache.map(async (entry) => {
+  const languages = [...new Set([...(await keptLanguages(cache)), ...extra])];
+  const wanted = CONFIG.precache.filter((entry) => !entry.lang || languages.includes(entry.lang));
+  await Promise.all(wanted.map(async (entry) => {
     const key = cacheKey(entry);
     if (await cache.match(key)) return;
     const previous = await caches.match(key); // the same revision, kept by an older version
@@ -52,6 +82,21 @@ async function precache() {
     if (!response.ok) throw new Error(`precache: ${entry.url} answered ${response.status}`);
     return cache.put(key, clean(response));
   }));
+  await cache.put(LANGUAGES_KEY, new Response(JSON.stringify(languages.slice(1)), {
+    headers: { 'Content-Type': 'application/json' },
+  }));
+}
+
+// A page in another language was opened (sw-register.js says so): keep that language too.
+let adding = Promise.resolve();
+function addLanguage(lang) {
+  if (!CONFIG.languages.includes(lang) || lang === DEFAULT_LANGUAGE) return adding;
+  adding = adding.then(async () => {
+    const cache = await caches.open(CACHE);
+    if ((await keptLanguages(cache)).includes(lang)) return;
+    await precache([lang]);
+  }).catch(() => {}); // offline now: the next page opened online asks again
+  return adding;
 }
 
 async function removeOldVersions() {
@@ -59,7 +104,7 @@ async function removeOldVersions() {
     if (name.startsWith(PREFIX) && name !== CACHE) await caches.delete(name);
   }
   const cache = await caches.open(CACHE);
-  const listed = new Set(KEYS.values());
+  const listed = new Set([...KEYS.values(), LANGUAGES_KEY]);
   for (const request of await cache.keys()) {
     if (!listed.has(request.url)) await cache.delete(request);
   }
@@ -77,6 +122,7 @@ self.addEventListener('activate', (event) => {
 
 self.addEventListener('message', (event) => {
   if (event.data && event.data.type === 'SKIP_WAITING') self.skipWaiting();
+  if (event.data && event.data.type === 'LANGUAGE') event.waitUntil(addLanguage(event.data.lang));
 });
 
 async function cached(key) {
@@ -92,12 +138,19 @@ async function store(key, response) {
   await cache.put(key, response);
 }
 
+// The offline page (or report form) in the page's language, else in English.
+async function keptIn(lang, path) {
+  return (await cached(KEYS.get(absolute(inLanguage(lang, path)))))
+    || cached(KEYS.get(absolute(path)));
+}
+
 async function offlineFallback(url) {
-  if (url.pathname.startsWith(REPORT_PAGE)) {
-    const report = await cached(KEYS.get(absolute(REPORT_PAGE)));
+  const lang = languageOf(url.pathname);
+  if (withoutLanguage(url.pathname).startsWith(REPORT_PAGE)) {
+    const report = await keptIn(lang, REPORT_PAGE);
     if (report) return report;
   }
-  return (await cached(KEYS.get(absolute(OFFLINE_PAGE)))) || Response.error();
+  return (await keptIn(lang, OFFLINE_PAGE)) || Response.error();
 }
 
 // A waiting version takes over at a navigation, unless a tab is in the report form:
@@ -106,7 +159,8 @@ async function promoteWaitingVersion() {
   const waiting = self.registration.waiting;
   if (!waiting) return;
   const windows = await self.clients.matchAll({ type: 'window' });
-  if (windows.some((client) => new URL(client.url).pathname.startsWith(REPORT_PAGE))) return;
+  const inReport = (client) => withoutLanguage(new URL(client.url).pathname).startsWith(REPORT_PAGE);
+  if (windows.some(inReport)) return;
   waiting.postMessage({ type: 'SKIP_WAITING' });
 }
 
@@ -125,7 +179,8 @@ async function navigate(event, url) {
   event.waitUntil(network
     .then((response) => store(exactKey, response.clone()))
     .catch(() => null)
-    .then(() => (url.pathname.startsWith(REPORT_PAGE) ? null : promoteWaitingVersion())));
+    .then(() => (withoutLanguage(url.pathname).startsWith(REPORT_PAGE)
+      ? null : promoteWaitingVersion())));
   const copy = cached(key);
   try {
     const first = await Promise.race([network, timeout(NETWORK_TIMEOUT_MS)]);
@@ -157,13 +212,24 @@ async function networkFirst(request, key) {
   }
 }
 
+// A module imported by path: the server's current file online (it revalidates, `no-cache`),
+// this version's kept copy offline. Never stored: the kept copy is the versioned one.
+async function networkElseKept(request, key) {
+  try {
+    return await fetch(request);
+  } catch (err) {
+    return (await cached(key)) || Response.error();
+  }
+}
+
 // A form sent with no connection (the no-JavaScript report form): the offline page, with
 // the helplines, instead of the browser's error; Back still has what was typed.
 async function sendForm(request) {
   try {
     return await fetch(request);
   } catch (err) {
-    return (await cached(KEYS.get(absolute(OFFLINE_PAGE)))) || Response.error();
+    return (await keptIn(languageOf(new URL(request.url).pathname), OFFLINE_PAGE))
+      || Response.error();
   }
 }
 
@@ -178,6 +244,10 @@ self.addEventListener('fetch', (event) => {
   }
   if (request.mode === 'navigate') {
     event.respondWith(navigate(event, url));
+    return;
+  }
+  if (url.pathname.startsWith('/static/') && !url.search && STATIC_BY_PATH.has(url.href)) {
+    event.respondWith(networkElseKept(request, STATIC_BY_PATH.get(url.href)));
     return;
   }
   const key = KEYS.get(url.href);

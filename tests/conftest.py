@@ -34,6 +34,10 @@ def pytest_addoption(parser):
         "--backend", choices=BACKENDS, default=os.environ.get("SX_TEST_BACKEND", "all"),
         help="stores for tests built on make_config: sqlite (embedded), postgres "
              "(PostgreSQL + Redis), or all (default: both, browser tests on SQLite only)")
+    parser.addoption(
+        "--schemathesis-examples", type=int, default=None,
+        help="examples per operation and generation mode for tests/test_schemathesis.py "
+             "(default: a small, fixed-seed run; more for a longer, randomised search)")
 
 
 def pytest_configure(config):

@@ -12,18 +12,18 @@ PARIS_NOON = datetime.datetime(2026, 11, 24, 12, 0, tzinfo=datetime.timezone(
 def test_times_come_back_aware_in_utc_whatever_zone_went_in(app):
     with app.app_context():
         officer = Officer(email="clock@example.police.uk", password_hash="x", totp_sealed=b"x",
-                          locked_until=PARIS_NOON,
+                          created_at=PARIS_NOON,
                           last_sign_in_at=datetime.datetime(2026, 11, 24, 9, 30))  # naive: UTC
         db.session.add(officer)
         db.session.commit()
         officer_id = officer.id
         db.session.remove()
         officer = db.session.get(Officer, officer_id)
-        assert officer.locked_until == PARIS_NOON
-        assert officer.locked_until.tzinfo == UTC and officer.locked_until.hour == 11
+        assert officer.created_at == PARIS_NOON
+        assert officer.created_at.tzinfo == UTC and officer.created_at.hour == 11
         assert officer.last_sign_in_at == datetime.datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
         assert officer.created_at.tzinfo == UTC
         # Compared in the database as instants, not as wall-clock text.
         found = db.session.execute(db.select(Officer.id).where(
-            Officer.locked_until > datetime.datetime(2026, 11, 24, 10, 59, tzinfo=UTC))).all()
+            Officer.created_at > datetime.datetime(2026, 11, 24, 10, 59, tzinfo=UTC))).all()
         assert found == [(officer_id,)]

@@ -46,7 +46,7 @@ def test_security_headers_on_every_response(client, path):
 def test_production_forces_https_and_sends_hsts(make_config, monkeypatch, report_key_file):
     from pwa.config import ProductionConfig
 
-    monkeypatch.setenv("SECRET_KEY", "x" * 32)
+    monkeypatch.setenv("SECRET_KEY", "4f1c9a7be2d83065af19c7d2e80b4a6f")
     monkeypatch.setenv("REPORT_KEY_FILE", str(report_key_file))
     config = ProductionConfig()
     base = make_config()  # the test's database, without a pool that would outlive the test
@@ -67,7 +67,7 @@ def test_production_refuses_to_start_without_its_secrets(monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         ProductionConfig()
-    monkeypatch.setenv("SECRET_KEY", "x" * 32)
+    monkeypatch.setenv("SECRET_KEY", "4f1c9a7be2d83065af19c7d2e80b4a6f")
     monkeypatch.delenv("REPORT_KEY_FILE", raising=False)
     with pytest.raises(RuntimeError, match="REPORT_KEY_FILE"):
         ProductionConfig()

@@ -13,7 +13,7 @@ def test_production_needs_a_long_secret_key(monkeypatch, report_key_file):
 
 
 def test_production_refuses_a_missing_report_key_file_clearly(monkeypatch, tmp_path):
-    monkeypatch.setenv("SECRET_KEY", "x" * 32)
+    monkeypatch.setenv("SECRET_KEY", "4f1c9a7be2d83065af19c7d2e80b4a6f")
     monkeypatch.setenv("REPORT_KEY_FILE", str(tmp_path / "missing.pem"))
     config = ProductionConfig()
     config.SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'db.sqlite'}"

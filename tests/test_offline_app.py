@@ -220,7 +220,7 @@ def test_any_content_change_changes_the_worker(make_app, tmp_path):
 def test_worker_source_has_one_config_line():
     body, version = worker.render(worker.SOURCE.read_text(), [{"url": "/", "revision": "x"}], [])
     assert sw_config(body) == {"version": version, "precache": [{"url": "/", "revision": "x"}],
-                               "scripts": []}
+                               "scripts": [], "languages": ["en"]}
     with pytest.raises(RuntimeError):
         worker.render("no config here", [], [])
 

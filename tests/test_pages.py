@@ -28,7 +28,7 @@ def test_every_advice_page_renders_with_title_summary_and_numbers(app, client):
         assert page.summary.replace("'", "&#39;") in html or page.summary in html
         assert f'datetime="{page.reviewed.isoformat()}"' in html
         # The footer carries the force's numbers on every page, as tap-to-call links.
-        assert '<a class="tel" href="tel:999">999</a>' in html
+        assert '<a dir="ltr" class="tel" href="tel:999">999</a>' in html
         assert 'href="tel:101"' in html and 'href="tel:18001101"' in html
 
 
@@ -113,7 +113,7 @@ def test_every_page_naming_a_service_shows_its_numbers_and_hours(app, client):
     # The exact figures the issue asked for, as a person sees them.
     home = client.get("/").get_data(as_text=True)
     assert "Monday to Friday, 10am to 4pm, except bank holidays" in home
-    assert 'Text <strong>SHOUT</strong> to <a class="tel" href="sms:85258">85258</a>' in home
+    assert 'Text <strong>SHOUT</strong> to <a dir="ltr" class="tel" href="sms:85258">85258</a>' in home
     assert 'href="tel:08000684141">0800 068 4141</a>' in home
     assert "see papyrus-uk.org" in home and "sms:0778" not in home and "sms:0786" not in home
 

@@ -44,7 +44,7 @@ def test_flags_follow_the_answers(app, client):
 def test_same_key_twice_returns_the_same_reference(app, client):
     key = str(uuid.uuid4())
     first = post_report(client, app, key=key)
-    # A retry seals again (a new envelope) but the content is the same.
+    # A retry resends the same sealed bytes: the device seals once (post_report does too).
     second = post_report(client, app, key=key)
     # The replay repeats the original status and body, and says it is a replay.
     assert (first.status_code, second.status_code) == (201, 201)

@@ -4,7 +4,7 @@ import pytest
 from pwa.report.readable import describe
 from pwa.report import steps
 from pwa.report.steps import validate, validate_step
-from report_support import full_answers
+from report_support import STEP_ERROR_CASES, full_answers
 
 
 def errors_of(step_id, answers):
@@ -23,49 +23,7 @@ def test_every_error_names_field_and_step():
         assert err.as_dict()["code"] == "invalid"
 
 
-@pytest.mark.parametrize("step_id, answers, expected", [
-    ("danger", {}, {("in_danger", "required"): "Select yes if you are in danger right now"}),
-    ("danger", {"in_danger": "maybe"}, {("in_danger", "invalid"): "Select yes or no"}),
-    ("age", {}, {("age_band", "required"): "Select how old you are"}),
-    ("age", {"age_band": "12"}, {("age_band", "invalid"): "Select one of the age groups"}),
-    ("what-happened", {"what_happened": "   "},
-     {("what_happened", "required"): "Enter what happened"}),
-    ("what-happened", {"what_happened": "x" * 5001, "started": "y" * 101},
-     {("what_happened", "too_long"): "What happened must be 5000 characters or fewer",
-      ("started", "too_long"): "When it started must be 100 characters or fewer"}),
-    ("platforms", {"platforms": []},
-     {("platforms", "required"): "Select where they contacted you"}),
-    ("platforms", {"platforms": ["myspace"]},
-     {("platforms", "invalid"): "Select from the list"}),
-    ("platforms", {"platforms": ["other"]},
-     {("platform_other", "required"): "Enter where else they contacted you"}),
-    ("about-them", {"contacts": [{"kind": "username", "value": ""},
-                                 {"kind": "fax", "value": "x"}]},
-     {("contacts-0-value", "required"): "Enter the detail, or remove this row",
-      ("contacts-1-kind", "invalid"): "Select a type of detail from the list"}),
-    ("about-them", {"contacts": [{"kind": "email", "value": "a"}] * 21},
-     {("contacts", "too_many"): "You can add up to 20 details"}),
-    ("payment", {}, {("paid", "required"): "Select yes if you paid them"}),
-    ("payment", {"paid": "yes", "amount": "9" * 51},
-     {("amount", "too_long"): "The amount must be 50 characters or fewer"}),
-    ("evidence", {"evidence_description": "z" * 2001},
-     {("evidence_description", "too_long"):
-      "The description must be 2000 characters or fewer"}),
-    ("evidence", {"attachments": [{"name": "a.pdf", "type": "application/pdf", "size": 1}]},
-     {("attachments", "invalid"): "The file must be a JPEG, PNG, WebP or GIF image"}),
-    ("evidence", {"attachments": [{"name": "a", "type": "image/png", "size": 1}] * 6},
-     {("attachments", "too_many"): "You can attach up to 5 screenshots"}),
-    ("contact", {}, {("contact_method", "required"): "Select how we can contact you"}),
-    ("contact", {"contact_method": "phone", "phone": "call me"},
-     {("name", "required"): "Enter your name",
-      ("phone", "pattern"): "Enter a phone number, like 07700 900 982",
-      ("may_leave_message", "required"): "Select yes if we may leave a message",
-      ("may_say_police", "required"): "Select yes if we may say we are the police"}),
-    ("contact", {"contact_method": "email", "name": "A", "email": "not-an-email",
-                 "may_say_police": "yes"},
-     {("email", "pattern"): "Enter an email address in the correct format, like "
-                            "name@example.com"}),
-])
+@pytest.mark.parametrize("step_id, answers, expected", STEP_ERROR_CASES)
 def test_step_errors(step_id, answers, expected):
     assert errors_of(step_id, answers) == expected
 

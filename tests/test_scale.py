@@ -25,7 +25,7 @@ def test_database_url_means_psycopg_3(given, expected):
 def test_configuration_alone_switches_the_stores(monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "postgres://db.internal/sx")
     monkeypatch.setenv("REDIS_URL", "redis://cache.internal:6379/2")
-    monkeypatch.setenv("SECRET_KEY", "s" * 32)
+    monkeypatch.setenv("SECRET_KEY", "4f1c9a7be2d83065af19c7d2e80b4a6f")
     monkeypatch.setenv("REPORT_KEY_FILE", "/run/secrets/report-key.pem")
     config = ProductionConfig()
     assert config.SQLALCHEMY_DATABASE_URI == "postgresql+psycopg://db.internal/sx"
@@ -101,7 +101,7 @@ def test_health_checks_are_exempt_from_rate_limits(make_app):
 
 def test_health_checks_answer_plain_http_in_production(make_config, monkeypatch, report_key_file):
     # Probes usually speak plain HTTP inside the network; pages are still redirected.
-    monkeypatch.setenv("SECRET_KEY", "s" * 32)
+    monkeypatch.setenv("SECRET_KEY", "4f1c9a7be2d83065af19c7d2e80b4a6f")
     monkeypatch.setenv("REPORT_KEY_FILE", str(report_key_file))
     config = ProductionConfig()
     base = make_config()  # the test's database, without a pool that would outlive the test

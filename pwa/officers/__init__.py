@@ -54,11 +54,6 @@ def to_sign_in():
 def init_app(app):
     from . import cli
 
-    app.config.setdefault("OFFICER_IDLE_MINUTES", 15)
-    app.config.setdefault("OFFICER_MAX_FAILURES", 5)
-    app.config.setdefault("OFFICER_LOCK_MINUTES", 15)
-    app.config.setdefault("OFFICER_SIGNIN_RATE", "5 per minute; 20 per hour")
-    app.config.setdefault("OFFICER_POLL_SECONDS", 10)
     # Flask-Login's app-wide context processor loads the user (reading the session) for every
     # template, the public pages' too, which would make them per-visitor (pwa/page_cache.py).
     # Only the officers' own templates need `current_user`.

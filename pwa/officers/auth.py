@@ -1,4 +1,4 @@
-"""Officers' credentials: argon2id passwords, TOTP second factor, lockout.
+"""Officers' credentials: argon2id passwords, TOTP second factor, sign-in throttling.
 
 The TOTP secret is stored encrypted with AES-256-GCM under a key derived (HKDF) from
 SECRET_KEY, bound to the account's email. Why not sealed with the report key: the second
@@ -8,6 +8,8 @@ does not touch accounts. A database dump alone yields neither password nor secon
 Changing SECRET_KEY makes every second factor unreadable: run `officers reset-2fa` for each.
 """
 import datetime
+import hashlib
+import hmac
 import os
 import secrets
 
@@ -18,14 +20,16 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
+from sqlalchemy.dialects import postgresql, sqlite
 
 from .. import clock
 from ..extensions import db
 from ..site import force
-from .models import Officer
+from .models import Officer, SignInThrottle
 
 hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
-MIN_PASSWORD_LENGTH = 12
+# A throttle row is forgotten this long after its last failure.
+THROTTLE_FORGET = datetime.timedelta(hours=24)
 _dummy_hash = None
 
 
@@ -37,10 +41,23 @@ def hash_password(password):
     return hasher.hash(password)
 
 
-def _totp_key():
+def derived_key(purpose):
+    """A key for one purpose, derived from SECRET_KEY with HKDF (SHA-256)."""
     secret = current_app.config["SECRET_KEY"].encode()
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
-                info=b"sx officers totp v1").derive(secret)
+                info=purpose).derive(secret)
+
+
+def _totp_key():
+    return derived_key(b"sx officers totp v1")
+
+
+def find_officer(email):
+    email = normalise_email(email)
+    if not email or len(email) > 254 or not email.isprintable():
+        return None  # PostgreSQL refuses a NUL in text (DataError); no account has one anyway
+    return db.session.scalars(
+        db.select(Officer).filter_by(email=normalise_email(email))).first()
 
 
 def encrypt_totp_secret(secret, email):
@@ -67,7 +84,7 @@ def create_officer(email, password, role="officer"):
     secret = new_totp_secret()
     officer = Officer(email=email, password_hash=hash_password(password), role=role,
                       totp_sealed=encrypt_totp_secret(secret, email), totp_last_step=0,
-                      active=True, failed_count=0)
+                      active=True)
     db.session.add(officer)
     db.session.flush()
     return officer, secret
@@ -100,9 +117,28 @@ def _check_password(officer, password):
     return True
 
 
+def set_password(officer, password):
+    """A new password; every session of the account ends (the login id changes)."""
+    officer.password_hash = hash_password(password)
+    officer.login_id = None
+
+
+def change_password(officer, current, code, new):
+    """An officer's own change (ASVS 6.2.2/6.2.3): only with the current password and a code.
+    On success every session of the account ends and a new login id is returned for the
+    session making the change; None if the current password or the code is wrong (a code
+    used here still counts as used)."""
+    if not (_check_password(officer, current) and _check_code(officer, code)):
+        return None
+    set_password(officer, new)
+    officer.login_id = secrets.token_urlsafe(24)
+    return officer.login_id
+
+
 def _check_code(officer, code):
-    """Accept the current code or its neighbours (valid_window=1), but never a time step
-    already used: a code seen over a shoulder cannot be replayed."""
+    """Accept the code for the current 30-second step or the one before (clock skew, or a
+    code typed as it changed), never a later one (ASVS 6.5.5), and never a step already
+    used: a code seen over a shoulder cannot be replayed."""
     code = (code or "").replace(" ", "")
     if not code.isdigit():
         return False
@@ -112,7 +148,7 @@ def _check_code(officer, code):
         return False
     now = clock.now()
     step = totp.timecode(now)
-    for candidate in (step - 1, step, step + 1):
+    for candidate in (step - 1, step):
         if candidate > (officer.totp_last_step or 0) and secrets.compare_digest(
                 totp.generate_otp(candidate), code):
             officer.totp_last_step = candidate
@@ -125,32 +161,65 @@ class SignInResult:
         self.officer, self.ok, self.reason = officer, ok, reason
 
 
-def attempt_sign_in(email, password, code):
-    """Check all three; count failures against the account and lock it after too many.
+def _throttle_key(email, address):
+    """One account (as typed, so unknown emails are throttled alike) from one address, as a
+    keyed hash: neither the address nor the email is stored."""
+    message = f"{normalise_email(email)}\n{address or ''}".encode()
+    return hmac.new(derived_key(b"sx officers throttle v1"), message,
+                    hashlib.sha256).hexdigest()
+
+
+def _delay(failures):
+    config = current_app.config
+    over = failures - config["OFFICER_THROTTLE_FREE"]
+    if over <= 0:
+        return datetime.timedelta(0)
+    seconds = config["OFFICER_THROTTLE_BASE_SECONDS"] * 2 ** min(over - 1, 30)
+    return datetime.timedelta(seconds=min(seconds, config["OFFICER_THROTTLE_MAX_SECONDS"]))
+
+
+def _record_failure(key, now):
+    """Count a failure for this account and address (an upsert: two failures at once both
+    count) and set when the next attempt may be checked."""
+    dialect = db.session.get_bind().dialect.name
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(SignInThrottle)
+    statement = insert.values(key=key, failures=1, next_at=now, updated_at=now)
+    statement = statement.on_conflict_do_update(
+        index_elements=[SignInThrottle.key],
+        set_={"failures": SignInThrottle.failures + 1, "updated_at": now})
+    db.session.execute(statement)
+    row = db.session.get(SignInThrottle, key, populate_existing=True)
+    row.next_at = now + _delay(row.failures)
+    # Forget old rows as we go: nothing else needs them.
+    db.session.execute(db.delete(SignInThrottle).where(
+        SignInThrottle.updated_at < now - THROTTLE_FORGET))
+
+
+def attempt_sign_in(email, password, code, address):
+    """Check all three. Failures slow down this account from this address only (a growing
+    delay), so nobody can lock an officer out by failing on purpose from elsewhere; each
+    address is also held to OFFICER_SIGNIN_RATE across all accounts (views.py).
 
     Returns a SignInResult whose `reason` is for the audit log only (never shown)."""
-    config = current_app.config
-    officer = Officer.query.filter_by(email=normalise_email(email)).first()
     now = clock.now()
+    key = _throttle_key(email, address)
+    throttle = db.session.get(SignInThrottle, key)
+    officer = find_officer(email)
+    if throttle is not None and throttle.next_at > now:
+        # Not checked at all: a guess made too soon tells nothing and costs nothing.
+        return SignInResult(officer, False, "too soon after failures from this address")
     password_ok = _check_password(officer, password)  # always run, for even timing
-    if officer is None:
-        return SignInResult(None, False, "unknown account")
-    if officer.locked_until and officer.locked_until > now:
-        return SignInResult(officer, False, "account locked")
-    if not officer.active:
-        return SignInResult(officer, False, "account disabled")
-    code_ok = password_ok and _check_code(officer, code)
-    if password_ok and code_ok:
-        officer.failed_count = 0
-        officer.locked_until = None
+    code_ok = (officer is not None and officer.active and password_ok
+               and _check_code(officer, code))
+    if code_ok:
+        if throttle is not None:
+            db.session.delete(throttle)
         officer.last_sign_in_at = now
         officer.login_id = secrets.token_urlsafe(24)
         return SignInResult(officer, True, "")
-    officer.failed_count = (officer.failed_count or 0) + 1
-    reason = "wrong password" if not password_ok else "wrong code"
-    if officer.failed_count >= config["OFFICER_MAX_FAILURES"]:
-        officer.locked_until = now + datetime.timedelta(minutes=config["OFFICER_LOCK_MINUTES"])
-        officer.failed_count = 0
-        reason += "; account locked"
-    return SignInResult(officer, False, reason)
-
+    _record_failure(key, now)
+    if officer is None:
+        return SignInResult(None, False, "unknown account")
+    if not officer.active:
+        return SignInResult(officer, False, "account disabled")
+    return SignInResult(officer, False, "wrong password" if not password_ok else "wrong code")

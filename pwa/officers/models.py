@@ -20,8 +20,6 @@ class Officer(UserMixin, db.Model):
     totp_last_step = db.Column(db.BigInteger, nullable=False, default=0)
     role = db.Column(db.String(16), nullable=False, default="officer")
     active = db.Column(db.Boolean, nullable=False, default=True)
-    failed_count = db.Column(db.Integer, nullable=False, default=0)
-    locked_until = db.Column(UTCDateTime)
     # A random id made at each sign-in and kept in the session: signing out (or disabling
     # the account, or signing in elsewhere) changes it, so an old session cookie stops working.
     login_id = db.Column(db.String(64))
@@ -39,6 +37,19 @@ class Officer(UserMixin, db.Model):
     def get_id(self):
         # Flask-Login keeps this in the session; the login id ties it to one sign-in.
         return f"{self.id}:{self.login_id}"
+
+
+class SignInThrottle(db.Model):
+    """Sign-in failures for one account from one client address. The key is a keyed hash of
+    the two (auth.py), so the table holds no address or email; a row goes at the next
+    successful sign-in from that address, or 24 hours after its last failure."""
+
+    __tablename__ = "signin_throttle"
+
+    key = db.Column(db.String(64), primary_key=True)
+    failures = db.Column(db.Integer, nullable=False, default=0)
+    next_at = db.Column(UTCDateTime, nullable=False)  # no check before this time
+    updated_at = db.Column(UTCDateTime, nullable=False, index=True)
 
 
 class Note(db.Model):
@@ -65,6 +76,10 @@ class AuditEntry(db.Model):
     __tablename__ = "audit_entries"
 
     id = db.Column(db.Integer, primary_key=True)
+    # Position in the chain (1, 2, 3…; unique, so the chain cannot fork) and the link: an
+    # HMAC over this entry and the previous link (audit.py).
+    seq = db.Column(db.BigInteger, nullable=False, unique=True)
+    mac = db.Column(db.String(64), nullable=False)
     at = db.Column(UTCDateTime, nullable=False, default=now, index=True)
     officer_id = db.Column(db.ForeignKey("officers.id"))
     action = db.Column(db.String(32), nullable=False, index=True)
@@ -76,7 +91,25 @@ class AuditEntry(db.Model):
     officer = db.relationship("Officer")
 
 
-# The audit log is append-only in the database itself; migration 0002 installs the same.
+GENESIS_MAC = "0" * 64  # the link before the first entry
+
+
+class AuditHead(db.Model):
+    """One row (id 1): the newest entry's number and link. Appends update it (which also
+    serialises them); `audit verify` checks the log ends where it says."""
+
+    __tablename__ = "audit_head"
+
+    id = db.Column(db.Integer, primary_key=True, autoincrement=False)
+    seq = db.Column(db.BigInteger, nullable=False)
+    mac = db.Column(db.String(64), nullable=False)
+
+
+HEAD_ROW = f"INSERT INTO audit_head (id, seq, mac) VALUES (1, 0, '{GENESIS_MAC}')"
+event.listen(AuditHead.__table__, "after_create", DDL(HEAD_ROW))
+
+# The audit log is append-only in the database itself; migrations 0002 and 0003 install the
+# same.
 APPEND_ONLY_TRIGGERS = {"sqlite": [
     "CREATE TRIGGER audit_entries_no_update BEFORE UPDATE ON audit_entries "
     "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",

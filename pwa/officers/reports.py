@@ -12,7 +12,7 @@ from sqlalchemy import case, func, or_
 from .. import clock, sealing
 from ..extensions import db
 from ..models import Report
-from ..report import sealed_files
+from ..report import opening, sealed_files
 from .models import Note
 
 STATUSES = {"new": "New", "in_review": "In review", "assigned": "Assigned", "closed": "Closed"}
@@ -31,8 +31,9 @@ def dashboard_query(status=None, flag=None):
         query = query.filter(Report.in_danger.is_(True))
     elif flag == "any":
         query = query.filter(or_(Report.under_18.is_(True), Report.in_danger.is_(True)))
-    flagged_first = case((or_(Report.under_18.is_(True), Report.in_danger.is_(True)), 0),
-                         else_=1)
+    # Flagged first, and with them any report not opened yet: its flags are not known.
+    flagged_first = case((or_(Report.under_18.is_(True), Report.in_danger.is_(True),
+                              Report.state == "received"), 0), else_=1)
     return query.order_by(flagged_first, Report.received_at.desc(), Report.id.desc())
 
 
@@ -74,7 +75,18 @@ def find(reference):
     return Report.query.filter_by(reference=(reference or "").upper()).first()
 
 
+def open_pending():
+    """Open what the public side stored since the last look (flags, state)."""
+    return opening.open_pending()
+
+
 def open_answers(report):
+    """The report's answers, or None if it could not be read (`report.problem` says why)."""
+    if report.state == "received":
+        opening.open_stored(report)
+        db.session.commit()
+    if report.state == "unreadable":
+        return None
     return json.loads(sealing.unseal(report.sealed, sealing.keyring()).decode("utf-8"))
 
 
@@ -118,8 +130,10 @@ def set_status(report, status):
 
 
 def export(report):
-    """The report as one JSON-ready dict: plain columns, answers and notes."""
-    return {
+    """The report as one JSON-ready dict: plain columns, answers and notes; for a report
+    that could not be read, the reason and its sealed original instead of the answers."""
+    answers = open_answers(report)
+    data = {
         "reference": report.reference,
         "status": report.status,
         "created_at": _iso(report.created_at),
@@ -127,11 +141,16 @@ def export(report):
         "closed_at": _iso(report.closed_at),
         "under_18": report.under_18,
         "in_danger": report.in_danger,
-        "answers": open_answers(report),
+        "language": report.language,
+        "answers": answers,
         "attachments": len(report.attachments),
         "notes": [{"officer": n.officer.email, "at": _iso(n.created_at), "text": text}
                   for n, text in notes(report)],
     }
+    if answers is None:
+        data["could_not_be_read"] = report.problem
+        data["sealed_original"] = json.loads(report.sealed)
+    return data
 
 
 def _iso(value):

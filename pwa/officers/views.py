@@ -8,17 +8,19 @@ from wtforms.fields.choices import SelectChoice
 
 from .. import clock
 from ..extensions import csrf, db, limiter, talisman
-from ..report import readable
+from .. import sealing
+from ..report import readable, sealed_files
 from ..responses import no_store
 from . import audit, auth, reports
 from . import bp
-from .forms import AssignForm, EmptyForm, NoteForm, SignInForm, StatusForm
+from .forms import AssignForm, ChangePasswordForm, EmptyForm, NoteForm, SignInForm, StatusForm
 from .models import AuditEntry, Officer
 
 PUBLIC = {"officers.sign_in"}
 # Polled by the page itself: they must not keep an idle session alive.
 PASSIVE = {"officers.api_summary", "officers.api_rows"}
 SEEN = "officers_seen"
+STARTED = "officers_started"  # when this session signed in (the absolute lifetime)
 ATTACHMENT_CSP = "default-src 'none'; sandbox"
 
 
@@ -30,11 +32,17 @@ def require_officer():
         return redirect(url_for("officers.sign_in"))
     now = clock.now().timestamp()
     idle = current_app.config["OFFICER_IDLE_MINUTES"] * 60
-    seen = session.get(SEEN)
+    lifetime = current_app.config["OFFICER_SESSION_HOURS"] * 3600
+    seen, started = session.get(SEEN), session.get(STARTED)
     if seen is None or now - seen > idle:
         audit.record("session_expired", officer=current_user, commit=False)
         _end_session()
         return redirect(url_for("officers.sign_in", expired=1))
+    if started is None or now - started > lifetime:
+        # However active: a session lasts one shift (ASVS 7.3.2).
+        audit.record("session_limit", officer=current_user, commit=False)
+        _end_session()
+        return redirect(url_for("officers.sign_in", expired="shift"))
     if request.endpoint not in PASSIVE:
         session[SEEN] = now
     return None
@@ -63,13 +71,14 @@ def sign_in():
     form = SignInForm()
     failed = False
     if form.validate_on_submit():
-        result = auth.attempt_sign_in(form.email.data, form.password.data, form.code.data)
+        result = auth.attempt_sign_in(form.email.data, form.password.data, form.code.data,
+                                      request.remote_addr)
         if result.ok:
             # A new session: nothing from before sign-in survives, and the cookie changes.
             session.clear()
             session.permanent = True
             login_user(result.officer)
-            session[SEEN] = clock.now().timestamp()
+            session[SEEN] = session[STARTED] = clock.now().timestamp()
             audit.record("sign_in", officer=result.officer)
             return redirect(url_for("officers.dashboard"))
         audit.record("sign_in_failed", officer=result.officer, detail=result.reason)
@@ -78,6 +87,7 @@ def sign_in():
     status = 200 if request.method == "GET" else 400
     return render_template("officers/sign_in.html", form=form, failed=failed,
                            expired=request.args.get("expired") == "1",
+                           shift_ended=request.args.get("expired") == "shift",
                            signed_out=request.args.get("signed_out") == "1"), status
 
 
@@ -98,6 +108,7 @@ def _filters():
 
 
 def _rows():
+    reports.open_pending()
     status, flag = _filters()
     found = reports.dashboard_query(status, flag).limit(reports.LIST_LIMIT + 1).all()
     return found[:reports.LIST_LIMIT], len(found) > reports.LIST_LIMIT
@@ -120,6 +131,9 @@ def dashboard():
 
 @bp.get("/api/summary")
 def api_summary():
+    # The live count's poll is also when new arrivals are opened (flags set), so a report
+    # in danger reaches the top of the list within one poll.
+    reports.open_pending()
     summary = reports.summary()
     return jsonify({**summary, "new_text": _new_text(summary["new"])})
 
@@ -133,7 +147,7 @@ def api_rows():
 
 
 def _officer_names():
-    return {o.id: o.email for o in Officer.query.all()}
+    return {o.id: o.email for o in db.session.scalars(db.select(Officer))}
 
 
 def _report_or_404(reference):
@@ -147,29 +161,33 @@ def _assign_form(report):
     form = AssignForm()
     form.officer.choices = [SelectChoice("", "Nobody")] + [
         SelectChoice(str(o.id), o.email)
-        for o in Officer.query.filter_by(active=True).order_by(Officer.email)]
+        for o in db.session.scalars(
+            db.select(Officer).filter_by(active=True).order_by(Officer.email))]
     if request.method == "GET":
         form.officer.data = str(report.assigned_to_id or "")
     return form
 
 
 def _attachment_rows(report, answers):
+    answers = answers or {}
     meta = answers.get("attachments") if isinstance(answers.get("attachments"), list) else []
     rows = []
     for n, attachment in enumerate(report.attachments, start=1):
         info = meta[n - 1] if n - 1 < len(meta) and isinstance(meta[n - 1], dict) else {}
         rows.append({"n": n, "type": info.get("type") or "unknown type",
-                     "size": info.get("size") or attachment.size})
+                     "size": info.get("size") or attachment.size,
+                     "problem": attachment.problem})
     return rows
 
 
 def _render_report(report, note_form=None, status=200):
     answers = reports.open_answers(report)
-    shown = {k: v for k, v in answers.items() if k != "attachments"}
+    shown = {k: v for k, v in (answers or {}).items() if k != "attachments"}
     assigned = (db.session.get(Officer, report.assigned_to_id)
                 if report.assigned_to_id else None)
     return render_template(
-        "officers/report.html", report=report, rows=readable.describe(shown),
+        "officers/report.html", report=report,
+        rows=readable.describe(shown) if answers is not None else None,
         attachments=_attachment_rows(report, answers), notes=reports.notes(report),
         status_form=StatusForm(status=report.status), assign_form=_assign_form(report),
         note_form=note_form or NoteForm(), statuses=reports.STATUSES,
@@ -190,8 +208,16 @@ def attachment(reference, n):
     report = _report_or_404(reference)
     if not 1 <= n <= len(report.attachments):
         abort(404)
-    data = reports.open_attachment(report.attachments[n - 1])
-    mime, ext = reports.sniff_image(data)
+    stored = report.attachments[n - 1]
+    try:
+        data = reports.open_attachment(stored)
+        mime, ext = reports.sniff_image(data)
+    except sealing.SealError:
+        # It could not be opened: the sealed original, to download only.
+        data = sealed_files.read(current_app._get_current_object(), stored.stored_name)
+        mime, ext = "application/octet-stream", "sealed"
+    if stored.problem:
+        mime = "application/octet-stream"  # failed the image check: never shown inline
     audit.record("attachment_view", officer=current_user, report=report,
                  detail=f"attachment {n}")
     disposition = "inline" if mime.startswith("image/") and not request.args.get(
@@ -265,10 +291,38 @@ def export_print(reference):
     report = _report_or_404(reference)
     data = reports.export(report)
     audit.record("export", officer=current_user, report=report, detail="printable page")
-    answers = {k: v for k, v in data["answers"].items() if k != "attachments"}
+    answers = {k: v for k, v in (data["answers"] or {}).items() if k != "attachments"}
     return render_template("officers/print.html", report=report, data=data,
-                           rows=readable.describe(answers), statuses=reports.STATUSES,
+                           rows=readable.describe(answers) if data["answers"] is not None
+                           else None, statuses=reports.STATUSES,
                            waited=reports.waited(report))
+
+
+MAX_AUDIT_PAGE = 10_000_000  # 10^9 entries at 100 a page
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["OFFICER_SIGNIN_RATE"], methods=["POST"])
+def change_password():
+    """Change one's own password: the current one and a code are needed (ASVS 6.2.2/6.2.3).
+    Every other session of the account ends; this one carries on."""
+    form = ChangePasswordForm()
+    failed = False
+    if form.validate_on_submit():
+        officer = db.session.get(Officer, current_user.id)
+        if auth.change_password(officer, form.current.data, form.code.data, form.new.data):
+            audit.record("password_change", officer=officer)
+            login_user(officer)  # the session now carries the new login id
+            flash("Your password has been changed. Other sessions have been signed out.")
+            return redirect(url_for("officers.dashboard"))
+        # (The record commits, so a code used here stays used.)
+        audit.record("password_change_failed", officer=officer,
+                     detail="wrong current password or code")
+        failed = True
+    for field in (form.current, form.new, form.confirm, form.code):
+        field.data = ""  # never sent back into the page
+    status = 200 if request.method == "GET" else 400
+    return render_template("officers/password.html", form=form, failed=failed), status
 
 
 @bp.get("/audit")
@@ -276,6 +330,9 @@ def audit_log():
     if not current_user.is_supervisor:
         abort(403)
     page = request.args.get("page", 1, type=int)
+    # A page far past the end is the empty last page, not an OFFSET the database cannot
+    # hold (OverflowError on SQLite, DataError on PostgreSQL).
+    page = min(max(page, 1), MAX_AUDIT_PAGE)
     entries = db.paginate(db.select(AuditEntry).order_by(AuditEntry.id.desc()),
                           page=page, per_page=100, error_out=False)
     return render_template("officers/audit.html", entries=entries, actions=audit.ACTIONS)

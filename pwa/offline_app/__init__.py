@@ -8,7 +8,7 @@ import json
 from flask import Blueprint, Flask, current_app, make_response, request
 from werkzeug.wrappers import Response as BaseResponse
 
-from .. import assets
+from .. import assets, i18n
 from ..page_cache import public
 from ..site import force
 from . import manifest, worker
@@ -35,14 +35,14 @@ def _revalidated(body: str, content_type: str) -> BaseResponse:
 
 def _manifest(data: dict) -> BaseResponse:
     # The same for everyone: public, like the pages (pwa/page_cache.py).
-    response = make_response(json.dumps(data, indent=1))
+    response = make_response(json.dumps(data, indent=1, ensure_ascii=False))
     response.headers["Content-Type"] = "application/manifest+json"
     return public(response)
 
 
 @bp.get("/manifest.webmanifest")
 def web_manifest() -> BaseResponse:
-    data = manifest.build(force(), assets.static_files().url)
+    data = manifest.build(force(), assets.static_files().url, lang=i18n.current())
     return _manifest(data)
 
 

@@ -2,7 +2,10 @@
 from collections.abc import Callable
 from typing import Any
 
+from flask_babel import gettext as _
+
 from ..force import Force
+from ..i18n import Language, SHIPPED, path_in
 
 # (file in static/icons, sizes, purpose); made by scripts/make_icons.py from one drawing.
 ICONS = [
@@ -23,11 +26,12 @@ START_URL = "/"
 
 
 def build(force: Force, asset_url: Callable[[str], str],
-          neutral: bool = False) -> dict[str, Any]:
+          neutral: bool = False, lang: Language = SHIPPED["en"]) -> dict[str, Any]:
     """The manifest as a dict. `asset_url` gives each icon its content-hashed URL, so a
     redrawn icon changes the manifest and with it the service worker's version. `neutral`:
     the variant a person may choose before installing, whose name, icon, colour and
-    description say nothing about what the app is for."""
+    description say nothing about what the app is for. `lang`: the language of the name,
+    description and first page (the neutral one is the same in every language)."""
     if neutral:
         look = force.neutral
         return {
@@ -51,13 +55,14 @@ def build(force: Force, asset_url: Callable[[str], str],
         "id": APP_ID,
         # The home-screen label is the force's short name: it gives nothing away to someone
         # glancing at the phone.
-        "name": f"{force.short_name}: sextortion help",
+        "name": _("%(force)s: sextortion help", force=force.short_name),
         "short_name": force.short_name,
-        "description": "Help and advice if someone is threatening to share intimate images "
-                       f"of you, from {force.name}.",
-        "lang": "en-GB",
-        "dir": "ltr",
-        "start_url": START_URL,
+        "description": _("Help and advice if someone is threatening to share intimate images "
+                         "of you, from %(force)s.", force=force.name),
+        "lang": lang.html_lang,
+        "dir": lang.dir,
+        # The same app in every language (one id); it opens in the language installed from.
+        "start_url": path_in(lang.code, START_URL),
         "scope": "/",
         "display": "standalone",
         "theme_color": force.theme_color,

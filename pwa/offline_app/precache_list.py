@@ -14,7 +14,7 @@ from typing import TypedDict
 from flask import Flask
 from flask.testing import FlaskClient
 
-from .. import assets
+from .. import assets, i18n
 from ..site import advice_pages, force
 
 SITE_PAGES = ["/", "/offline", "/cookies", "/privacy"]
@@ -27,6 +27,9 @@ NEUTRAL_MANIFEST_URL = "/manifest-neutral.webmanifest"
 class Entry(TypedDict):
     url: str
     revision: str | None  # None where the URL carries the hash
+    # The language of a page (pwa/i18n.py): the worker keeps English and the languages this
+    # device has read in; None for what every language shares (static files, the key).
+    lang: str | None
 
 
 class PrecacheError(RuntimeError):
@@ -62,7 +65,7 @@ def worker_scripts(app: Flask) -> list[str]:
 
 
 def page_paths(app: Flask) -> list[str]:
-    """Every page the worker keeps, in order, without repeats."""
+    """Every page the worker keeps (English paths), in order, without repeats."""
     paths = SITE_PAGES + [f"/advice/{slug}" for slug in advice_pages(app)]
     paths += registered_pages(app)
     if force(app).neutral.plain_first_screen:
@@ -88,13 +91,23 @@ def _render(client: FlaskClient, path: str) -> bytes:
 
 
 def build(app: Flask) -> list[Entry]:
-    """[{"url": ..., "revision": ...}]: revision is None where the URL carries the hash."""
+    """[{"url", "revision", "lang"}]: revision is None where the URL carries the hash; each
+    page once per language the force offers, except paths no language prefixes."""
     client = app.test_client()
-    entries: list[Entry] = [{"url": path, "revision": content_hash(_render(client, path))}
-                            for path in page_paths(app) + [MANIFEST_URL, NEUTRAL_MANIFEST_URL]]
+    entries: list[Entry] = []
+    for path in page_paths(app) + [MANIFEST_URL, NEUTRAL_MANIFEST_URL]:
+        if path.startswith(i18n.UNPREFIXED):
+            langs: list[str | None] = [None]
+        else:
+            langs = [lang.code for lang in i18n.offered(app)]
+        for code in langs:
+            url = i18n.path_in(code, path) if code else path
+            entries.append({"url": url, "revision": content_hash(_render(client, url)),
+                            "lang": code})
     files = assets.static_files(app)
     with app.test_request_context():
-        entries += [{"url": files.url(name), "revision": None} for name in sorted(files.hashes)]
+        entries += [{"url": files.url(name), "revision": None, "lang": None}
+                    for name in sorted(files.hashes)]
     return entries
 
 

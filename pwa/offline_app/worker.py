@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import Flask
 
+from .. import i18n
 from ..config import ROOT
 from . import precache_list
 from .precache_list import Entry
@@ -20,12 +21,14 @@ SOURCE = ROOT / "service_worker" / "sw.js"
 CONFIG_LINE = "const CONFIG = "
 
 
-def render(source: str, entries: list[Entry], scripts: list[str]) -> tuple[str, str]:
-    """(body, version) for the worker source with CONFIG filled in."""
+def render(source: str, entries: list[Entry], scripts: list[str],
+           languages: tuple[str, ...] = ("en",)) -> tuple[str, str]:
+    """(body, version) for the worker source with CONFIG filled in. `languages`: the codes
+    offered, English first (the others are URL prefixes)."""
     version = hashlib.sha256(
         json.dumps([entries, scripts, source], sort_keys=True).encode()).hexdigest()[:12]
-    config = json.dumps({"version": version, "precache": entries, "scripts": scripts},
-                        separators=(",", ":"))
+    config = json.dumps({"version": version, "precache": entries, "scripts": scripts,
+                         "languages": list(languages)}, separators=(",", ":"))
     lines = source.splitlines(keepends=True)
     found = [i for i, line in enumerate(lines) if line.startswith(CONFIG_LINE)]
     if len(found) != 1:
@@ -45,7 +48,8 @@ def current(app: Flask) -> dict[str, Any]:
         if "worker" not in state:
             entries = precache_list.build(app)
             scripts = precache_list.worker_script_urls(app)
-            body, version = render(SOURCE.read_text(encoding="utf-8"), entries, scripts)
+            body, version = render(SOURCE.read_text(encoding="utf-8"), entries, scripts,
+                                   tuple(lang.code for lang in i18n.offered(app)))
             state["worker"] = {"body": body, "version": version, "precache": entries,
                                "scripts": scripts}
         return state["worker"]

@@ -4,59 +4,66 @@ Two paths, one set of steps (pwa/report/steps.py):
 - With JavaScript, /report/ holds every step and the device runs them, seals the report and
   delivers it through its outbox to POST /api/reports (pwa/report/api.py).
 - Without JavaScript, /report/<step> are ordinary forms (Flask-WTF, CSRF). Progress is kept
-  sealed in the database (pwa/report/progress.py); "Send report" seals the answers on the
-  server and stores them through the same code as a device's report (pwa/report/store.py).
+  in the database, encrypted with a key only the victim's session cookie holds
+  (pwa/report/progress.py); "Send report" seals the answers to the force's public key and
+  stores them through the same code as a device's report (pwa/report/store.py).
 """
-import datetime
 import json
 from pathlib import Path
 
-from flask import (Blueprint, abort, current_app, jsonify, redirect, render_template, request,
-                   session, url_for)
+from flask import (Blueprint, abort, current_app, g, jsonify, redirect, render_template,
+                   request, session, url_for)
+from flask_babel import gettext as _, lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import RequestEntityTooLarge
 
-from .. import sealing
-from ..extensions import limiter
+from ..errors import handle_http
+from .. import i18n, sealing
+from ..extensions import db, limiter
 from ..offline_app import register_page, register_worker_script
 from ..page_cache import cached_page
-from . import api, attachments, cli, limits, readable, sealed_files, steps, store
+from ..responses import no_store
+from . import api, cli, limits, readable, sealed_files, steps, store
 from . import progress as progress_mod
 
 bp = Blueprint("report", __name__, url_prefix="/report", cli_group=None)
 
-SENT_KEY = "report_sent"
 # Which next steps the "sent" page offers (under 18, paid): read once by that page and then
-# dropped, so the cookie carries them only across the redirect.
+# dropped, so the cookie carries them only across the redirect, encrypted and always the same
+# length (handoff_token). The reference is never in the cookie: the progress row, kept as a
+# marker, finds it (see progress.py).
 SENT_HELP_KEY = "report_sent_help"
 # Pages that carry nothing per session and may be cached (by flask-caching and the worker).
 CACHEABLE = {"report.start", "report.rules"}
 
 
 def init_app(app):
-    app.register_blueprint(bp)
-    app.register_blueprint(api.bp)
+    """The form and the API serve the public (and all-in-one) side; the commands that need
+    the private key are registered where it is (pwa/report/cli.py)."""
     cli.init_app(app)
+    if app.config["APP_SIDE"] == "officers":
+        return
+    app.register_blueprint(bp)
+    app.session_interface = progress_mod.SessionInterface()
+    app.register_blueprint(api.bp)
     # A cap on every request body, enforced while it is read (CSRFProtect reads the form
     # before any view runs): a report with its most attachments, sealed, fits.
     if app.config.get("MAX_CONTENT_LENGTH") is None:
         app.config["MAX_CONTENT_LENGTH"] = api.MAX_REQUEST_BYTES
     app.jinja_env.globals.update(
         report_step=steps.step, report_steps=steps.STEPS, report_under_18=steps.UNDER_18,
-        attachment_types=sorted(steps.ATTACHMENT_TYPES),
-        static_exists=lambda name: name in app.extensions["assets"].hashes)
+        attachment_types=sorted(steps.ATTACHMENT_TYPES))
     register_page(app, "/report/")
     register_page(app, "/report/rules.json")
     register_page(app, "/api/report-key")
-    # The client side's outbox, loaded by the service worker too; only once it exists.
-    if (Path(app.static_folder) / "js" / "outbox-core.js").exists():
-        register_worker_script(app, "js/outbox-core.js")
+    # The client side's outbox, loaded by the service worker too.
+    register_worker_script(app, "js/outbox-core.js")
 
 
 @bp.after_request
-def no_store(response):
+def never_cache_steps(response):
     # Step pages carry a CSRF token and the person's answers: never cached anywhere.
-    if request.endpoint not in CACHEABLE:
-        response.headers["Cache-Control"] = "no-store"
-    return response
+    return response if request.endpoint in CACHEABLE else no_store(response)
 
 
 @bp.get("/")
@@ -108,9 +115,9 @@ def step_page(step_id):
     if request.method == "GET":
         rows = min(max(len(answers.get("contacts") or []) + 1, _int(request.args.get("rows"), 1)),
                    steps.MAX_CONTACTS)
-        errors = []
+        errors = _notice_errors(step_id)
         if request.args.get("invalid"):  # the redirect after a POST with errors
-            errors = _upload_errors_from_query() + steps.validate_step(step_id, answers)
+            errors += _upload_errors_from_query() + steps.validate_step(step_id, answers)
         return _render_step(step_id, answers, errors, row_count=rows)
 
     answers.update(steps.from_form(step_id, request.form))
@@ -192,13 +199,14 @@ def _take_uploads(answers, file_names):
             break
         data = upload.read(steps.MAX_ATTACHMENT_BYTES + 1)
         try:
-            mime = attachments.check_image(data)
-        except attachments.AttachmentInvalid as err:
+            mime = _check_upload(data)
+        except ValueError as err:
             errors.append(steps.FieldError("evidence", "attachments", "invalid",
                                            f"{upload.filename}: {err}"))
             continue
         file_names.append(progress_mod.add_file(data))
-        described.append({"name": Path(upload.filename).name[:200], "type": mime,
+        described.append({"name": Path(upload.filename).name[:steps.MAX_ATTACHMENT_NAME],
+                          "type": mime,
                           "size": len(data)})
     if described:
         answers["attachments"] = described
@@ -207,56 +215,96 @@ def _take_uploads(answers, file_names):
     return errors
 
 
+def _check_upload(data):
+    """The image's type, or ValueError with a message for the person. The public side checks
+    size and magic bytes only (no image decoding there: Pillow runs where reports are opened,
+    which checks every screenshot again); the all-in-one process decodes it now."""
+    if sealing.holds_private_key():
+        from . import attachments
+
+        return attachments.check_image(data)
+    if len(data) > steps.MAX_ATTACHMENT_BYTES:
+        raise ValueError("Each screenshot must be 10 MB or smaller")
+    mime = sealed_files.sniff(data)
+    if mime is None:
+        raise ValueError("The file must be a JPEG, PNG, WebP or GIF image")
+    return mime
+
+
 @bp.route("/check", methods=["GET", "POST"])
-@limiter.limit(limits.new_reports, methods=["POST"], deduct_when=lambda r: r.status_code == 302
-               and r.location.endswith("/report/sent"))
+@limiter.limit(limits.new_reports, methods=["POST"],
+               deduct_when=lambda r: g.get("report_created", False))
 def check():
     progress = progress_mod.load()
     if progress is None:
+        if request.method == "POST" and progress_mod.sent_row() is not None:
+            # "Send report" again after it was sent: the same confirmation.
+            return redirect(url_for("report.sent"))
         return redirect(url_for("report.step_page", step_id=steps.STEP_IDS[0]))
     answers = progress.answers
     if request.method == "POST":
-        errors = steps.validate(answers)
+        # (Unknown keys cannot come from the form, and clean() would drop them.)
+        errors = [e for e in steps.validate(answers) if e.step in steps.BY_ID]
         if errors:
             first = errors[0].step
             return _render_step(first, answers, [e for e in errors if e.step == first],
                                 returning=True)
+        # Plain values: a simultaneous "Send report" may change the row under us.
+        pid, key, names = progress.row.id, progress.idempotency_key, progress.files
         try:
-            receipt = _send(progress)
+            receipt = store.stored_receipt(key) or _send(progress)
         except store.Rejected as err:
             if err.extra.get("step"):
                 error = steps.FieldError(err.extra["step"], err.extra.get("field", ""),
                                          err.extra.get("rule", "invalid"), err.message)
                 return _render_step(error.step, answers, [error], returning=True)
-            raise
-        progress_mod.discard(progress.row)
-        session[SENT_KEY] = receipt.reference
-        session[SENT_HELP_KEY] = handoff(answers)
+            abort(err.status)
+        except FileNotFoundError:
+            # A simultaneous post sent it and removed the uploads meanwhile.
+            db.session.rollback()
+            receipt = store.stored_receipt(key)
+            if receipt is None:
+                raise
+        progress_mod.mark_sent(pid, names)
+        g.report_created = receipt.created
+        session[SENT_HELP_KEY] = handoff_token(handoff(answers))
         return redirect(url_for("report.sent"))
+    problem = NOTICES["not_sent"] if request.args.get("notice") == "not_sent" else None
     return render_template("report/check.html", answers=answers,
                            rows=readable.describe_by_step(answers),
                            incomplete=steps.first_incomplete_step(answers),
-                           nojs=True, errors={})
+                           nojs=True, errors={}, problem=problem)
 
 
 def _send(progress):
-    """Seal the answers on the server and store them exactly like a device's report."""
+    """Seal the answers to the force's public key, as a device does, and store them exactly
+    like a device's report."""
     cleaned = steps.clean(progress.answers)
     plain = json.dumps(cleaned, ensure_ascii=False, separators=(",", ":")).encode()
     envelope = sealing.seal_to_current(plain)
     app = current_app._get_current_object()
     blobs = [sealed_files.read(app, name) for name in progress.files]
-    created = progress.created_at.astimezone(datetime.timezone.utc).isoformat()
-    return store.receive(progress.idempotency_key, created, envelope, blobs)
+    created = progress.created_at.isoformat()
+    try:
+        # The language of the pages it was written on (the URL's prefix: /cy/report/check).
+        return store.receive(progress.idempotency_key, created, envelope, blobs,
+                             language=i18n.current().code)
+    except store.Rejected as err:
+        # The key is this progress's own: a conflict is a second "Send report" of the same
+        # report (sealed again, so different bytes) that lost the race to the first.
+        if err.code == "idempotency_conflict":
+            return store.stored_receipt(progress.idempotency_key)
+        raise
 
 
 @bp.get("/sent")
 def sent():
-    reference = session.get(SENT_KEY)
-    if not reference:
+    row = progress_mod.sent_row()
+    receipt = store.stored_receipt(row.idempotency_key) if row is not None else None
+    if receipt is None:
         return redirect(url_for("report.start"))
-    return render_template("report/sent.html", reference=reference,
-                           handoff=session.pop(SENT_HELP_KEY, []), nojs=True)
+    return render_template("report/sent.html", reference=receipt.reference,
+                           handoff=open_handoff(session.pop(SENT_HELP_KEY, "")), nojs=True)
 
 
 def handoff(answers: dict) -> list[str]:
@@ -265,8 +313,125 @@ def handoff(answers: dict) -> list[str]:
                                       ("paid", answers.get("paid") == "yes")) if holds]
 
 
+HANDOFFS = ("under-18", "paid")
+
+
+def _handoff_cipher():
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
+               info=b"sx no-js sent page hand-off").derive(
+        current_app.config["SECRET_KEY"].encode())
+    return AESGCM(key)
+
+
+def handoff_token(names: list[str]) -> str:
+    """The hand-off as one encrypted byte of flags: the same length whatever it says."""
+    import base64
+    import os
+
+    flags = sum(1 << i for i, name in enumerate(HANDOFFS) if name in names)
+    nonce = os.urandom(12)
+    sealed = nonce + _handoff_cipher().encrypt(nonce, bytes([flags]), None)
+    return base64.urlsafe_b64encode(sealed).decode()
+
+
+def open_handoff(token: str) -> list[str]:
+    import base64
+
+    from cryptography.exceptions import InvalidTag
+
+    try:
+        raw = base64.urlsafe_b64decode(token)
+        flags = _handoff_cipher().decrypt(raw[:12], raw[12:], None)[0]
+    except (ValueError, TypeError, IndexError, InvalidTag):
+        return []
+    return [name for i, name in enumerate(HANDOFFS) if flags & (1 << i)]
+
+
 @bp.post("/discard")
 def discard():
     """Delete the progress (from the check page, or "start again")."""
     progress_mod.discard()
     return redirect(url_for("report.start"))
+
+
+
+# --- a step posted without a valid token, or too large to read --------------------------
+# The person loses nothing and is told what happened and what to do. As every step POST
+# does, these answer with a redirect (so no page holds a POST body), and the GET page shows
+# the notice (`?notice=`). A post without a valid token is saved only when it carried this
+# browser's own progress: the session cookie is SameSite=Strict, so no other site's form can
+# send it. Without progress (the cookie was lost) the step is shown again at once, with what
+# was typed and unsaved: the one case where keeping the text means answering the POST.
+
+NOTICES = {
+    "expired": _l("This page was open for a long time, so for your safety we did not move on. "
+               "Your answers are saved: check them and select Continue again."),
+    "unsaved": _l("This page was open for a long time (or your browser lost our cookie), so for "
+               "your safety we did not save it. Your answers are still here: check them and "
+               "select Continue again."),
+    "too_large": _l("What you sent was too large for us to read, so nothing on this page was "
+                 "saved: you are seeing the answers saved before. %(what)s Then select "
+                 "Continue again."),
+    "not_sent": _l("This page was open for a long time (or your browser lost our cookie), so "
+                "for your safety we have not sent your report yet. Your answers are saved: "
+                "check them and select Send report again."),
+}
+
+
+def _notice_errors(step_id):
+    """The notice for a step page, as an error at the top naming where to look."""
+    notice = request.args.get("notice")
+    if notice not in ("expired", "too_large"):
+        return []
+    if notice == "too_large" and step_id == "evidence":
+        field = "attachments"
+        what = _("Attach fewer or smaller screenshots (up to %(n)s, %(mb)s MB each), a few at "
+                 "a time.", n=steps.MAX_ATTACHMENTS,
+                 mb=steps.MAX_ATTACHMENT_BYTES // (1024 * 1024))
+    else:
+        field = steps.step(step_id).fields[0].name
+        what = _("Shorten your answers.")
+    message = str(NOTICES[notice])
+    return [steps.FieldError(step_id, field, notice,
+                             message % {"what": what} if notice == "too_large" else message)]
+
+
+def _step_from_url():
+    step_id = (request.view_args or {}).get("step_id")
+    return step_id if request.endpoint == "report.step_page" and step_id in steps.BY_ID \
+        else None
+
+
+def _back_with_notice(endpoint, notice, **args):
+    if _returning():
+        args["return"] = "check"
+    return redirect(url_for(endpoint, notice=notice, **args), code=303)
+
+
+@bp.errorhandler(CSRFError)
+def token_failed(err):
+    step_id = _step_from_url()
+    progress = progress_mod.load()
+    if request.endpoint == "report.check" and progress is not None:
+        return _back_with_notice("report.check", "not_sent")
+    if step_id is None:
+        return handle_http(err)
+    typed = steps.from_form(step_id, request.form)
+    if progress is not None:
+        progress_mod.save(progress, {**progress.answers, **typed})
+        return _back_with_notice("report.step_page", "expired", step_id=step_id)
+    first = steps.step(step_id).fields[0].name
+    return _render_step(step_id, typed, [steps.FieldError(step_id, first, "unsaved",
+                                                          NOTICES["unsaved"])], status=400)
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(err):
+    step_id = _step_from_url()
+    if step_id is None:
+        return handle_http(err)
+    return _back_with_notice("report.step_page", "too_large", step_id=step_id)

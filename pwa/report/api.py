@@ -5,10 +5,11 @@ import json
 from flask import Blueprint, current_app, g, jsonify, request
 from flask_wtf.csrf import CSRFError, generate_csrf
 
-from .. import sealing
+from .. import guards, sealing
 from ..errors import api_error
 from ..extensions import db, limiter
 from ..models import Report
+from ..responses import no_store
 from . import limits, openapi, store
 from .sealed_files import MAX_SEALED_BYTES
 from .steps import MAX_ATTACHMENTS
@@ -19,28 +20,23 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 MAX_REQUEST_BYTES = MAX_ATTACHMENTS * MAX_SEALED_BYTES + 1024 * 1024
 
 
-def _no_store(response):
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 @bp.errorhandler(CSRFError)
 def csrf_failed(err):
     # 403 (Flask-WTF says 400): the device fetches a fresh token and tries again.
-    return _no_store(api_error(403, "csrf_failed", "The security token was missing or has "
-                               "expired. Fetch a new one from /api/csrf and try again.")[0]), 403
+    return api_error(403, "csrf_failed", "The security token was missing or has expired. "
+                     "Fetch a new one from /api/csrf and try again.")
 
 
 @bp.get("/csrf")
 def csrf_token():
     """A fresh token for one delivery attempt (and the session cookie it is tied to)."""
-    return _no_store(jsonify(token=generate_csrf()))
+    return no_store(jsonify(token=generate_csrf()))
 
 
 @bp.get("/report-key")
 def report_key():
     """The force's public key as a JWK: precached, so a report can be sealed offline."""
-    response = jsonify(sealing.keyring().public_jwk())
+    response = jsonify(sealing.public_keys().public_jwk())
     # Short, so a rotated key reaches devices soon; the service worker refreshes it online.
     response.headers["Cache-Control"] = "public, max-age=300"
     return response
@@ -53,12 +49,28 @@ def openapi_document():
 
 def _replay_of_stored_report():
     """A retry of a report already stored is answered from the database and must not be
-    refused by the rate limit: the device only wants its reference back."""
+    refused by the new-report limit: the device only wants its reference back."""
     key = _key_or_none()
     if not key:
         return False
     return db.session.execute(
         db.select(Report.id).where(Report.idempotency_key == key)).first() is not None
+
+
+def _exact_replay():
+    """The stored report's own bytes again (what a device's outbox retries): free of the
+    attempt limit. Anything else under a stored key (different content, 422
+    idempotency_conflict, or the same content sealed again) costs an unseal, so it counts."""
+    if "exact_replay" not in g:
+        g.exact_replay = False
+        key = _key_or_none()
+        if key and _replay_of_stored_report():
+            try:
+                meta, blobs = _read_body()
+                g.exact_replay = store.is_exact_replay(key, meta.get("report"), blobs)
+            except store.Rejected:
+                pass
+    return g.exact_replay
 
 
 def _not_a_replay():
@@ -86,17 +98,17 @@ def _idempotency_key():
 @bp.post("/reports")
 @limiter.limit(limits.new_reports, deduct_when=lambda r: g.get("report_created", False),
                exempt_when=_replay_of_stored_report, scope="report-new")
-@limiter.limit(limits.attempts, exempt_when=_replay_of_stored_report, scope="report-attempt")
+@limiter.limit(limits.attempts, exempt_when=_exact_replay, scope="report-attempt")
 @limiter.limit(limits.replays, key_func=_idempotency_key, exempt_when=_not_a_replay,
                scope="report-replay")
 def create_report():
     try:
         key = store.parse_key(request.headers.get("Idempotency-Key"))
         meta, blobs = _read_body()
-        receipt = store.receive(key, meta.get("created_at"), meta.get("report"), blobs)
+        receipt = store.receive(key, meta.get("created_at"), meta.get("report"), blobs,
+                                language=meta.get("language"))
     except store.Rejected as err:
-        return _no_store(api_error(err.status, err.code, err.message, **err.extra)[0]), \
-            err.status
+        return api_error(err.status, err.code, err.message, **err.extra)
     # A replay repeats the original answer, 201 and the same body (the IETF draft's advice; the
     # device treats 200 and 201 alike, as delivered). It says it is a replay in a header.
     g.report_created = receipt.created
@@ -104,19 +116,30 @@ def create_report():
     response.status_code = 201
     if not receipt.created:
         response.headers["Idempotent-Replayed"] = "true"
-    return _no_store(response)
+    return no_store(response)
 
 
 def _read_body():
     """JSON `{"created_at", "report"}`, or multipart with that JSON in part `meta` and one
-    sealed envelope per `attachment` part."""
+    sealed envelope per `attachment` part. Read once per request (the limits look too)."""
+    if "report_body" not in g:
+        try:
+            g.report_body = _parse_body()
+        except store.Rejected as err:
+            g.report_body = err
+    if isinstance(g.report_body, store.Rejected):
+        raise g.report_body
+    return g.report_body
+
+
+def _parse_body():
     if request.mimetype == "multipart/form-data":
         meta_text = request.form.get("meta")
         if meta_text is None and "meta" in request.files:
             meta_text = request.files["meta"].read().decode("utf-8", "replace")
         blobs = [part.read() for part in request.files.getlist("attachment")]
         try:
-            meta = json.loads(meta_text or "")
+            meta = guards.loads(meta_text or "")
         except ValueError:
             meta = None
     elif request.is_json:

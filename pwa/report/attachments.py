@@ -6,8 +6,6 @@ against decompression bombs). The sealed bytes are stored as received by sealed_
 """
 import io
 
-from PIL import Image, UnidentifiedImageError
-
 from .sealed_files import sniff
 from .steps import ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES
 
@@ -22,6 +20,10 @@ class AttachmentInvalid(ValueError):
 
 def check_image(data):
     """Return the image's real MIME type, or raise AttachmentInvalid."""
+    # Imported here: only the process that opens reports decodes images (the public side
+    # never imports Pillow; tests/test_two_sides.py checks it).
+    from PIL import Image, UnidentifiedImageError
+
     if len(data) > MAX_ATTACHMENT_BYTES:
         raise AttachmentInvalid("Each screenshot must be 10 MB or smaller")
     mime = sniff(data)

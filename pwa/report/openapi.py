@@ -3,6 +3,7 @@
 tests/test_report_api.py checks that every route under /api/ is here and that the error
 codes the code uses are described.
 """
+from ..i18n import SHIPPED
 from .steps import MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES
 
 ERROR_CODES = {
@@ -14,18 +15,22 @@ ERROR_CODES = {
                    "from /api/csrf and try again.",
     "in_progress": "409: a request with this key is being stored right now; try again "
                    "later.",
-    "too_large": "413: the request is larger than the report and its attachments can be.",
+    "too_large": "413: the request is larger than the report and its attachments can be, "
+                 "or the sealed report is larger than 512 KiB (checked before opening it).",
     "unsupported_type": "415: send application/json or multipart/form-data.",
     "invalid": "422: an answer breaks a rule; `field` and `step` say which (the rules are at "
                "/report/rules.json); `errors` lists every one.",
-    "sealed_invalid": "422: the report envelope does not open with the server's key, or is "
-                      "not a report.",
+    "sealed_invalid": "422: the report is not a sealed envelope, is sealed to a key this "
+                      "service does not accept (fetch /api/report-key again), or (where the "
+                      "process holds the private key) does not open or is not a report.",
     "attachment_invalid": "422: an attachment is not an image we accept (checked by "
                           "content), too large, too many, or does not match the answers.",
     "idempotency_conflict": "422: this key was already used for a report with different "
                             "content.",
     "rate_limited": "429: too many reports from this address; wait `Retry-After` seconds.",
 }
+
+KEY_PATTERN = r'^([!#-~]([ -~]{0,62}[!-~])?|"([ !#-\[\]-~]|\\[\\"]){1,64}")$'
 
 _ERROR = {
     "type": "object", "required": ["error"],
@@ -39,7 +44,9 @@ _ERROR = {
                       "<field> for a row, created_at, report, attachments)."},
             "step": {"type": "string", "description": "The form step to go back to."},
             "rule": {"type": "string", "description": "required, invalid, too_long, "
-                     "pattern, too_many, too_large, mismatch."},
+                     "pattern, too_many, too_large, mismatch, unknown (an answer the form "
+                     "does not ask for; step is `check`), too_late (created_at more than "
+                     "24 hours ahead of the server's clock)."},
             "index": {"type": "integer", "description": "Which attachment (from 0)."},
             "errors": {"type": "array", "items": {"type": "object"}},
         }}},
@@ -63,12 +70,18 @@ _META = {
     "type": "object", "required": ["created_at", "report"],
     "properties": {
         "created_at": {"type": "string", "format": "date-time",
-                       "description": "When the person pressed Send, by the device's clock."},
+                       "description": "When the person pressed Send, by the device's clock. "
+                                      "More than 24 hours ahead of the server's clock is "
+                                      "refused (422 invalid, rule too_late)."},
         "report": {"$ref": "#/components/schemas/Envelope",
                    "description": "The answers, sealed: UTF-8 JSON {\"v\": 1, \"in_danger\": "
                                   "..., ...} with the keys of /report/rules.json; with "
                                   "attachments, `attachments: [{name, type, size}]` in the "
                                   "order of the attachment parts."},
+        "language": {"type": "string", "enum": list(SHIPPED),
+                     "description": "The language the report was written in (the page's "
+                                    "language code); English when absent. Stored plain, so "
+                                    "officers can arrange an interpreter."},
     },
 }
 
@@ -136,8 +149,10 @@ def document():
                     {"name": "Idempotency-Key", "in": "header", "required": True,
                      "description": "A random UUID made when the report was started, as a "
                                     "Structured Field string (`\"…\"`, the IETF draft's "
-                                    "form) or bare.",
-                     "schema": {"type": "string", "maxLength": 64}},
+                                    "form) or bare: up to 64 printable ASCII characters.",
+                     # Bare (not starting with a quote, no space at either end) or quoted
+                     # (with \\ before any " or \\ inside).
+                     "schema": {"type": "string", "pattern": KEY_PATTERN}},
                     {"name": "X-CSRFToken", "in": "header", "required": True,
                      "description": "From GET /api/csrf, fetched for this attempt.",
                      "schema": {"type": "string"}},
@@ -145,9 +160,10 @@ def document():
                 "requestBody": {"required": True, "content": {
                     "application/json": {"schema": {"$ref": "#/components/schemas/Meta"}},
                     "multipart/form-data": {
-                        "schema": {"type": "object", "required": ["meta"], "properties": {
-                            "meta": {"type": "string",
-                                     "description": "The Meta JSON, as text."},
+                        "schema": {"type": "object", "required": ["meta"],
+                                   "additionalProperties": False, "properties": {
+                            "meta": {"$ref": "#/components/schemas/Meta",
+                                     "description": "The Meta JSON, as the part's text."},
                             "attachment": {"type": "array", "maxItems": MAX_ATTACHMENTS,
                                            "items": {"type": "string",
                                                      "contentMediaType": "application/json",

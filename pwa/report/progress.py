@@ -1,23 +1,41 @@
-"""A no-JavaScript report in progress: sealed in the database, its id in the session.
+"""A no-JavaScript report in progress: encrypted in the database, its key in the session.
 
-The session cookie is signed, not encrypted, and limited to about 4 KB, so it holds only a
-random id. The answers are sealed to the force's public key on every save and opened with
-the private key to show the next page; uploaded screenshots are sealed to disk at once.
+Readable by neither the database nor the public side alone: the answers so far are
+encrypted (AES-256-GCM) with a random key made for this report that lives only in the
+victim's session cookie (signed, HttpOnly, SameSite=Strict; the cookie is limited to about
+4 KB, so the answers themselves stay in the database). The server can show "Check your
+answers" to the person holding that cookie and to nobody else; when the cookie goes, the
+row is unreadable and is deleted after REPORT_PROGRESS_HOURS. Uploaded screenshots are
+sealed to the force's public key at once, as a device does. "Send report" seals the answers
+to the public key too (pwa/report/__init__.py).
+
+Once the report is sent, its row stays as a marker until it expires: answers and files are
+gone (`sealed` is empty), and its idempotency key finds the stored report. So the cookie never
+holds the reference (nothing readable about a report), and a second "Send report" (double
+click, back button, several tabs at once) finds the same reference instead of an error.
 """
+import base64
+import binascii
 import datetime
 import json
+import os
 import secrets
 import uuid
 
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from flask import current_app, session
+from flask.sessions import SecureCookieSessionInterface
+from itsdangerous import BadSignature
 
-from .. import sealing
+from .. import clock, sealing
 from ..extensions import db
-from ..models import FormProgress, utcnow
+from ..models import FormProgress
 from . import sealed_files
 
 SESSION_KEY = "report_progress"
-DEFAULT_HOURS = 4
+# The progress's encryption key, base64: only ever in the session cookie.
+SESSION_SECRET = "report_progress_key"
 
 
 class Progress:
@@ -34,17 +52,59 @@ class Progress:
 
     @property
     def created_at(self):
-        when = self.row.created_at
-        return when if when.tzinfo else when.replace(tzinfo=datetime.timezone.utc)
+        return self.row.created_at
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, readable for as long as progress is kept.
+
+    Flask refuses a cookie signed longer ago than PERMANENT_SESSION_LIFETIME (15 minutes, for
+    officers) even when the session is not permanent: a person writing a long answer without
+    JavaScript would come back to no progress and no CSRF token. Reading allows the longer of
+    the two; officers' sessions still end after their idle minutes (their blueprint checks a
+    last-seen time on every request), and the progress itself after REPORT_PROGRESS_HOURS.
+    """
+
+    def open_session(self, app, request):
+        serializer = self.get_signing_serializer(app)
+        if serializer is None:
+            return None
+        value = request.cookies.get(self.get_cookie_name(app))
+        if not value:
+            return self.session_class()
+        max_age = max(app.permanent_session_lifetime.total_seconds(),
+                      app.config["REPORT_PROGRESS_HOURS"] * 3600)
+        try:
+            return self.session_class(serializer.loads(value, max_age=int(max_age)))
+        except BadSignature:
+            return self.session_class()
 
 
 def _ttl():
-    return datetime.timedelta(hours=current_app.config.get("REPORT_PROGRESS_HOURS",
-                                                           DEFAULT_HOURS))
+    return datetime.timedelta(hours=current_app.config["REPORT_PROGRESS_HOURS"])
 
 
-def _seal(answers):
-    return sealing.seal_to_current(json.dumps(answers, separators=(",", ":")).encode())
+def _encrypt(key, row_id, answers):
+    nonce = os.urandom(12)
+    plain = json.dumps(answers, separators=(",", ":")).encode()
+    return nonce + AESGCM(key).encrypt(nonce, plain, row_id.encode())
+
+
+def _decrypt(key, row_id, data):
+    """The answers, or None if this key does not open them."""
+    try:
+        plain = AESGCM(key).decrypt(data[:12], data[12:], row_id.encode())
+        return json.loads(plain)
+    except (InvalidTag, ValueError):
+        return None
+
+
+def _session_key():
+    try:
+        key = base64.urlsafe_b64decode(session.get(SESSION_SECRET) or "")
+    except (binascii.Error, ValueError, TypeError):
+        return None
+    return key if len(key) == 32 else None
 
 
 def load():
@@ -55,13 +115,46 @@ def load():
     row = db.session.get(FormProgress, pid)
     if row is None:
         return None
-    updated = row.updated_at if row.updated_at.tzinfo else row.updated_at.replace(
-        tzinfo=datetime.timezone.utc)
-    if updated < utcnow() - _ttl():
+    if _expired(row):
         discard(row)
         return None
-    answers = json.loads(sealing.unseal(row.sealed, sealing.keyring()))
+    if is_sent(row):
+        return None  # sent: whatever comes next is a new report
+    key = _session_key()
+    answers = _decrypt(key, row.id, row.sealed) if key else None
+    if answers is None:
+        # Not this cookie's progress (or its key is gone): nobody can read it now.
+        discard(row)
+        return None
     return Progress(row, answers)
+
+
+def is_sent(row):
+    return not row.sealed
+
+
+def sent_row():
+    """This visitor's sent report marker (a row with no answers), or None."""
+    pid = session.get(SESSION_KEY)
+    row = db.session.get(FormProgress, pid) if pid else None
+    if row is None or not is_sent(row) or _expired(row):
+        return None
+    return row
+
+
+def _expired(row):
+    return row.updated_at < clock.now() - _ttl()
+
+
+def mark_sent(pid, file_names):
+    """Forget the answers and files of a sent report, keeping the row as a marker. Safe when
+    another request for the same progress does the same at the same time. The answers' key
+    leaves the cookie: there is nothing left for it to open."""
+    session.pop(SESSION_SECRET, None)
+    sealed_files.remove(current_app._get_current_object(), file_names)
+    db.session.execute(db.update(FormProgress).where(FormProgress.id == pid)
+                       .values(sealed=b"", files=[], updated_at=clock.now()))
+    db.session.commit()
 
 
 def save(progress, answers, file_names=None):
@@ -72,12 +165,15 @@ def save(progress, answers, file_names=None):
                            sealed=b"", files=[])
         db.session.add(row)
         session[SESSION_KEY] = row.id
+        session[SESSION_SECRET] = base64.urlsafe_b64encode(
+            AESGCM.generate_key(bit_length=256)).decode()
     else:
         row = progress.row
-    row.sealed = _seal(answers)
+        session.modified = True  # a fresh cookie signature: its age counts from now
+    row.sealed = _encrypt(_session_key(), row.id, answers)
     if file_names is not None:
         row.files = list(file_names)
-    row.updated_at = utcnow()
+    row.updated_at = clock.now()
     db.session.commit()
     return Progress(row, answers)
 
@@ -94,15 +190,18 @@ def discard(row=None):
         pid = session.get(SESSION_KEY)
         row = db.session.get(FormProgress, pid) if pid else None
     session.pop(SESSION_KEY, None)
+    session.pop(SESSION_SECRET, None)
     if row is not None:
-        sealed_files.remove(current_app._get_current_object(), row.files or [])
-        db.session.delete(row)
+        pid, names = row.id, list(row.files or [])
+        sealed_files.remove(current_app._get_current_object(), names)
+        # By id, not by object: another request may have deleted it already.
+        db.session.execute(db.delete(FormProgress).where(FormProgress.id == pid))
         db.session.commit()
 
 
 def cleanup_expired(now=None):
     """Delete progress nobody has touched for REPORT_PROGRESS_HOURS; returns how many."""
-    cutoff = (now or utcnow()) - _ttl()
+    cutoff = (now or clock.now()) - _ttl()
     rows = db.session.execute(
         db.select(FormProgress).where(FormProgress.updated_at < cutoff)).scalars().all()
     app = current_app._get_current_object()

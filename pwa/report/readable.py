@@ -3,8 +3,11 @@ questions and answers.
 
 The report feature owns the schema and validation (pwa/report/steps.py); this module is how
 other code (the officers' dashboard, exports, the form's "Check your answers") turn
-answers into (question, answer) pairs for people to read, with the form's own labels.
+answers into (question, answer) pairs for people to read, with the form's own labels, in
+the reader's language (the officers' area is English).
 """
+from flask_babel import gettext as _
+
 from .steps import STEPS, condition_holds
 
 
@@ -28,23 +31,24 @@ def describe_by_step(answers):
             if field.type == "list":
                 kinds = dict(field.item_fields[0].choices)
                 text = "\n".join(f"{kinds.get(r.get('kind'), r.get('kind'))}: {r.get('value')}"
-                                 for r in (value or []) if isinstance(r, dict)) or "None given"
+                                 for r in (value or []) if isinstance(r, dict)) or _("None given")
             elif field.type == "files":
                 text = "\n".join(str(f.get("name") or "screenshot")
-                                 for f in (value or []) if isinstance(f, dict)) or "None"
+                                 for f in (value or []) if isinstance(f, dict)) or _("None")
             elif field.type == "multi":
-                text = ", ".join(field.choice_label(v) for v in (value or [])) or "Not answered"
+                text = ", ".join(str(field.choice_label(v))
+                                 for v in (value or [])) or _("Not answered")
             elif field.type == "choice":
-                text = field.choice_label(value) if value else "Not answered"
+                text = str(field.choice_label(value)) if value else _("Not answered")
             else:
-                text = _text(value) or ("Not answered" if field.required else "Not given")
+                text = _text(value) or (_("Not answered") if field.required else _("Not given"))
             rows.append((step.id, _question(field), text))
     for key, value in answers.items():
         if key in known:
             continue
         label = key.replace("_", " ").capitalize()
         if isinstance(value, list):
-            text = "\n".join(_text(v) for v in value) or "None given"
+            text = "\n".join(_text(v) for v in value) or _("None given")
         else:
             text = _text(value)
         rows.append((None, label, text))
@@ -53,14 +57,14 @@ def describe_by_step(answers):
 
 def _question(field):
     # "(optional)" helps while filling in; it is noise when reading the answers.
-    return field.label.replace(" (optional)", "")
+    return str(field.label).replace(_(" (optional)"), "")
 
 
 def _text(value):
     if isinstance(value, dict):
         return "; ".join(f"{k.replace('_', ' ')}: {_text(v)}" for k, v in value.items() if v)
     if value is True:
-        return "Yes"
+        return _("Yes")
     if value is False:
-        return "No"
+        return _("No")
     return "" if value is None else str(value)

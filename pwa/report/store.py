@@ -1,9 +1,17 @@
-"""Receiving a report: open it in memory, check it, store it sealed, exactly once per key.
+"""Receiving a report: check what can be checked without opening it, store it sealed,
+exactly once per key.
 
 Both paths end here: the device's sealed report (POST /api/reports) and the no-JS form (the
-server seals the answers itself). What is stored is the envelope as received, the sealed
-attachments as received, the reference, the two times and the safeguarding flags; nothing
-about the sender's device or connection.
+public side seals the answers itself, to the public key, as a device does). Intake needs no
+private key: it checks the envelopes' shape, their key ids, sizes, the number of
+attachments and the idempotency key, and fingerprints the bytes as received. What is stored
+is the envelope as received, the sealed attachments as received, the reference and the two
+times; nothing about the sender's device or connection.
+
+Opening (the answers against steps.py, each screenshot's image check, the safeguarding
+flags) is pwa/report/opening.py's, wherever the private key is: on the officers' side after
+storing, or, in the all-in-one process that holds the key anyway, before storing, so a
+device hears at once about a report that breaks the rules (as it always has).
 
 Exactly once: the report row and its attachment rows are inserted in one transaction, and
 `reports.idempotency_key` is unique. Two requests with one key race to insert; the database
@@ -22,19 +30,28 @@ from dataclasses import dataclass
 
 import http_sf
 from flask import current_app
+# A refusal the person sees is in the report's language (the outbox sends it as
+# Accept-Language, pwa/i18n.py); messages for client developers stay English.
+from flask_babel import gettext
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from .. import sealing
 from ..extensions import db
 from ..models import Attachment, Report
-from . import attachments, sealed_files
-from .steps import MAX_ATTACHMENTS, UNDER_18, validate
+from . import sealed_files
+from .steps import MAX_ATTACHMENTS
 
 # No 0/O, 1/I: easy to read out over the phone.
 ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 MAX_KEY_LENGTH = 64
 LOCK_TIMEOUT_MS = 10_000
+# The largest sealed report accepted, checked before anything is unsealed. The largest report
+# the rules allow (every answer at its longest in 4-byte characters, JSON-escaped: about
+# 232 KB) seals to about 310 KB; tests/test_limits.py keeps this true.
+MAX_SEALED_REPORT_BYTES = 512 * 1024
+# A device's clock may be wrong; a report "written" further ahead than this is refused.
+CREATED_AT_FUTURE_TOLERANCE = datetime.timedelta(hours=24)
 
 
 class Rejected(Exception):
@@ -52,15 +69,8 @@ class Receipt:
     created: bool  # False for a replay of a report already stored
 
     def as_dict(self):
-        return {"reference": self.reference, "received_at": _utc(self.received_at)
+        return {"reference": self.reference, "received_at": self.received_at
                 .isoformat(timespec="seconds").replace("+00:00", "Z")}
-
-
-def _utc(when):
-    # SQLite hands back naive datetimes; they were stored in UTC.
-    if when.tzinfo is None:
-        return when.replace(tzinfo=datetime.timezone.utc)
-    return when.astimezone(datetime.timezone.utc)
 
 
 def new_reference():
@@ -105,78 +115,63 @@ def parse_created_at(value):
                        field="created_at")
     try:
         when = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=datetime.timezone.utc)
+        # At the calendar's edges (9999-12-31T23:59:59-14:00) UTC is outside it.
+        when = when.astimezone(datetime.timezone.utc)
+    except (ValueError, OverflowError):
         raise Rejected(422, "invalid", "created_at must be an ISO 8601 date and time",
                        field="created_at") from None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=datetime.timezone.utc)
-    return when.astimezone(datetime.timezone.utc)
+    if when > datetime.datetime.now(datetime.timezone.utc) + CREATED_AT_FUTURE_TOLERANCE:
+        raise Rejected(422, "invalid", "This phone's date and time look wrong (more than a day "
+                       "ahead). Correct them in the phone's settings.", field="created_at",
+                       rule="too_late")
+    return when
 
 
-def canonical(answers):
-    return json.dumps(answers, sort_keys=True, separators=(",", ":"),
-                      ensure_ascii=False).encode()
-
-
-def fingerprint(answers, attachment_hashes):
-    """A keyed hash of the content: tells a retry from a different report under one key,
-    and reveals nothing without SECRET_KEY."""
+def fingerprint(report_bytes, attachment_blobs):
+    """A keyed hash of the sealed bytes as received: tells a retry (the device seals once and
+    resends the same bytes) from a different report under one key, reveals nothing without
+    SECRET_KEY, and needs no private key."""
     key = current_app.config["SECRET_KEY"].encode()
-    body = canonical(answers) + b"\n" + ",".join(attachment_hashes).encode()
-    return hmac.new(key, body, hashlib.sha256).hexdigest()
+    body = hashlib.sha256(report_bytes).hexdigest() + "\n" + ",".join(
+        hashlib.sha256(blob).hexdigest() for blob in attachment_blobs)
+    return hmac.new(key, body.encode(), hashlib.sha256).hexdigest()
 
 
-def open_report(envelope, keyring):
-    """Unseal the answers in memory; raises Rejected(sealed_invalid)."""
+def check_sealed(envelope, blobs, keys):
+    """What intake checks without opening: the report envelope's shape, key id and size, and
+    each attachment's count, size, shape and key id. Returns the envelope as a dict."""
     try:
-        plaintext = sealing.unseal(envelope, keyring)
-        answers = json.loads(plaintext.decode("utf-8"))
-    except (sealing.SealError, UnicodeDecodeError, ValueError):
-        raise Rejected(422, "sealed_invalid",
-                       "The report could not be opened. Reload the page and send it again.",
+        envelope = sealing.parse_envelope(envelope)
+    except sealing.SealError:
+        raise Rejected(422, "sealed_invalid", "The report is not a sealed envelope.",
                        field="report") from None
-    if not isinstance(answers, dict) or answers.get("v") != 1:
-        raise Rejected(422, "sealed_invalid", "The report is in a format we do not know.",
+    if not keys.accepts(envelope["kid"]):
+        raise Rejected(422, "sealed_invalid", "The report was sealed with a key this service "
+                       "no longer accepts. Reload the page and send it again.", field="report")
+    if len(sealing.dumps(envelope)) > MAX_SEALED_REPORT_BYTES:
+        raise Rejected(413, "too_large", "The report is larger than any report can be.",
                        field="report")
-    return answers
-
-
-def check_answers(answers):
-    errors = validate(answers)
-    if errors:
-        first = errors[0]
-        raise Rejected(422, "invalid", first.message, field=first.field, step=first.step,
-                       rule=first.rule, errors=[e.as_dict() for e in errors])
-
-
-def open_attachments(blobs, answers, keyring):
-    """Check each sealed attachment by content; returns their plaintext SHA-256 hashes."""
-    declared = answers.get("attachments") or []
     if len(blobs) > MAX_ATTACHMENTS:
-        raise _attachment_error(f"You can attach up to {MAX_ATTACHMENTS} screenshots",
-                                rule="too_many")
-    if len(blobs) != len(declared):
-        raise _attachment_error("The screenshots did not all arrive. Send the report again.",
-                                rule="mismatch")
-    hashes = []
+        raise attachment_error(f"You can attach up to {MAX_ATTACHMENTS} screenshots",
+                               rule="too_many")
     for i, blob in enumerate(blobs):
         if len(blob) > sealed_files.MAX_SEALED_BYTES:
-            raise _attachment_error("Each screenshot must be 10 MB or smaller",
-                                    rule="too_large", index=i)
+            raise attachment_error("Each screenshot must be 10 MB or smaller",
+                                   rule="too_large", index=i)
         try:
-            plain = sealing.unseal(blob, keyring)
+            kid = sealing.parse_envelope(blob)["kid"]
         except sealing.SealError:
-            raise _attachment_error("A screenshot could not be opened. Attach it again.",
-                                    index=i) from None
-        try:
-            attachments.check_image(plain)
-        except attachments.AttachmentInvalid as err:
-            raise _attachment_error(str(err), index=i) from None
-        hashes.append(hashlib.sha256(plain).hexdigest())
-    return hashes
+            raise attachment_error(gettext("A screenshot could not be opened. Attach it again."),
+                                   index=i) from None
+        if not keys.accepts(kid):
+            raise attachment_error("A screenshot was sealed with a key this service no "
+                                   "longer accepts. Attach it again.", index=i)
+    return envelope
 
 
-def _attachment_error(message, rule="invalid", index=None):
+def attachment_error(message, rule="invalid", index=None):
     extra = {"field": "attachments", "step": "evidence", "rule": rule}
     if index is not None:
         extra["index"] = index
@@ -193,23 +188,61 @@ def _existing(key, fp):
         raise Rejected(422, "idempotency_conflict",
                        "This Idempotency-Key was already used for a different report. "
                        "Make a new key for a new report.")
-    return Receipt(row.reference, _utc(row.received_at), created=False)
+    return Receipt(row.reference, row.received_at, created=False)
 
 
-def receive(key, created_at, envelope, attachment_blobs=()):
+def is_exact_replay(key, envelope, attachment_blobs=()):
+    """Whether this is byte for byte the report stored under `key` (envelope and sealed
+    attachment sizes), decided without unsealing anything."""
+    report = db.session.execute(select(Report).where(Report.idempotency_key == key)
+                                ).scalar_one_or_none()
+    if report is None:
+        return False
+    try:
+        sealed = sealing.dumps(sealing.parse_envelope(envelope))
+    except (sealing.SealError, TypeError, ValueError):
+        return False
+    return hmac.compare_digest(sealed, report.sealed) and \
+        [a.size for a in report.attachments] == [len(b) for b in attachment_blobs]
+
+
+def stored_receipt(key):
+    """The receipt of the report stored under this key, or None (no content check: for the
+    server's own no-JS form, whose progress row holds the key)."""
+    row = db.session.execute(select(Report.reference, Report.received_at)
+                             .where(Report.idempotency_key == key)).one_or_none()
+    return Receipt(row.reference, row.received_at, created=False) if row else None
+
+
+def check_language(language):
+    """The language the report was written in: a code the app ships (English if absent).
+    Not content: stored plain at intake, so officers can arrange an interpreter."""
+    from ..i18n import DEFAULT, SHIPPED
+
+    if language is None:
+        return DEFAULT
+    if not isinstance(language, str) or language not in SHIPPED:
+        raise Rejected(422, "invalid", "The language must be one of: "
+                       f"{', '.join(SHIPPED)}.", field="language")
+    return language
+
+
+def receive(key, created_at, envelope, attachment_blobs=(), language=None):
     """Check and store one report; returns a Receipt or raises Rejected."""
     key = check_key(key)
+    language = check_language(language)
     created = parse_created_at(created_at)
-    keyring = sealing.keyring()
-    try:
-        envelope = sealing.parse_envelope(envelope)
-    except sealing.SealError:
-        raise Rejected(422, "sealed_invalid", "The report is not a sealed envelope.",
-                       field="report") from None
-    answers = open_report(envelope, keyring)
-    check_answers(answers)
-    hashes = open_attachments(list(attachment_blobs), answers, keyring)
-    fp = fingerprint(answers, hashes)
+    attachment_blobs = list(attachment_blobs)
+    envelope = check_sealed(envelope, attachment_blobs, sealing.public_keys())
+    sealed = sealing.dumps(envelope)
+    fp = fingerprint(sealed, attachment_blobs)
+    opened = None
+    if sealing.holds_private_key():
+        # The all-in-one process: open now, and refuse a report that breaks the rules.
+        from . import opening
+
+        opened = opening.open_sealed(envelope, attachment_blobs, sealing.keyring())
+        opened.raise_first_problem()
 
     # A replay costs no write at all.
     receipt = _existing(key, fp)
@@ -222,10 +255,11 @@ def receive(key, created_at, envelope, attachment_blobs=()):
         for _ in range(5):
             report = Report(
                 reference=new_reference(), idempotency_key=key, fingerprint=fp,
-                key_id=envelope["kid"], sealed=sealing.dumps(envelope), created_at=created,
-                received_at=datetime.datetime.now(datetime.timezone.utc),
-                under_18=answers.get("age_band") in UNDER_18,
-                in_danger=answers.get("in_danger") == "yes")
+                key_id=envelope["kid"], sealed=sealed, created_at=created,
+                received_at=datetime.datetime.now(datetime.timezone.utc), state="received",
+                language=language)
+            if opened is not None:
+                opened.apply(report)
             for position, (name, blob) in enumerate(zip(stored, attachment_blobs)):
                 kid = sealing.parse_envelope(blob)["kid"]
                 report.attachments.append(Attachment(position=position, key_id=kid,
@@ -248,7 +282,8 @@ def receive(key, created_at, envelope, attachment_blobs=()):
         db.session.rollback()
         sealed_files.remove(app, stored)
         raise Rejected(409, "in_progress",
-                       "This report is being received right now. Try again shortly.") from None
+                       gettext("This report is being received right now. Try again "
+                               "shortly.")) from None
     except BaseException:
         db.session.rollback()
         sealed_files.remove(app, stored)

@@ -19,7 +19,7 @@
 // thumbnail taken then shows nothing; it comes down when the page is shown again.
 
 export const COVER_CLASS = 'sx-exiting';
-const NEUTRAL_TITLE = 'Loading…';
+const NEUTRAL_TITLE = 'Loading…'; // the page gives it in its language (data-exit-loading)
 const SHIFT_PRESSES = 3;
 const SHIFT_WINDOW_MS = 5000;
 // How long the app window gets to close before the exit goes to the neutral site instead.
@@ -33,7 +33,7 @@ let ownTitle = document.title; // read again at each cover: the neutral look may
 export function cover() {
   if (!root.classList.contains(COVER_CLASS)) ownTitle = document.title;
   root.classList.add(COVER_CLASS);
-  document.title = NEUTRAL_TITLE;
+  document.title = (link && link.dataset.exitLoading) || NEUTRAL_TITLE;
 }
 
 function uncover() {
@@ -93,7 +93,9 @@ function onKeydown(event) {
     }
     if (presses === 1) timer = setTimeout(() => resetShift(), shiftWindow());
     const left = SHIFT_PRESSES - presses;
-    say(`Press Shift ${left} more ${left === 1 ? 'time' : 'times'} to leave this site`);
+    // The words come with the page, in its language (base.html: data-exit-left-one/-two).
+    const words = link && link.dataset[left === 1 ? 'exitLeftOne' : 'exitLeftTwo'];
+    say(words || `Press Shift ${left} more ${left === 1 ? 'time' : 'times'} to leave this site`);
     return;
   }
   if (presses) resetShift();

@@ -1,9 +1,12 @@
 /* The report outbox: sealed reports waiting on this device until the server acknowledges them.
  *
- * A classic script with no import/export, so pages can `import './outbox-core.js'` for its side
- * effect and the service worker can importScripts() it. It defines globalThis.sxOutbox.
- * Pages load it with <script defer src="…?v=hash"> (base.html) and it starts itself there;
- * the service worker answers only versioned static URLs offline, so no module imports it.
+ * A classic script (no import/export), because the service worker loads it with importScripts
+ * (pwa/offline_app register_worker_script) and a classic worker cannot import modules. It
+ * defines globalThis.sxOutbox. Pages run it with <script defer src="…?v=hash"> (base.html),
+ * before any module script; page modules reach it through static/js/report/outbox.js, and
+ * its page triggers are the module static/js/outbox-triggers.js. Its parts: the store
+ * (IndexedDB), notifications to pages and the worker, scheduling (Background Sync and the
+ * retry timer), delivery, the public face, the encrypted drafts, the worker's sync trigger.
  *
  * IndexedDB `sx-outbox`: `outbox` (sealed envelopes only, keyed by the report's idempotency
  * key), `sent` (reference and date only), `drafts` (answers in progress, only with consent,
@@ -16,7 +19,8 @@
  * ciphertext that lingers in the log can no longer be opened by the page.
  *
  * Delivery rules: a fresh CSRF token before each attempt (never stored); retry on network
- * errors, 5xx, 429 and 409 with capped exponential back-off (Retry-After honoured); a final 4xx
+ * errors, 5xx, 429, 409, 408 and 403 (a CSRF failure is first retried at once with a new
+ * token) with capped exponential back-off (Retry-After honoured); any other 4xx
  * marks the entry for the person's attention; an entry is deleted only after a 200/201. A Web
  * Lock per entry keeps two tabs, or a page and the worker, from sending the same one at once
  * (and the server's idempotency key makes a lost response harmless). Triggers: Background Sync
@@ -104,7 +108,7 @@
     if (channel) channel.postMessage(message);
   }
 
-  // ---- Triggers ---------------------------------------------------------------------------
+  // ---- Scheduling: Background Sync and the retry timer ------------------------------------
   function registerSync() {
     try {
       if (inWorker) {
@@ -162,7 +166,9 @@
   }
 
   function requestBody(entry) {
-    var meta = JSON.stringify({ created_at: entry.created_at, report: entry.report });
+    var meta = { created_at: entry.created_at, report: entry.report };
+    if (entry.language) meta.language = entry.language; // the page's language, for officers
+    meta = JSON.stringify(meta);
     if (!entry.attachments || !entry.attachments.length) {
       return { body: meta, headers: { 'Content-Type': 'application/json' } };
     }
@@ -179,8 +185,6 @@
     return response.json().catch(function () { return {}; });
   }
 
-  // One attempt: resolves with {outcome: 'sent'|'retry'|'final', ...}. Network errors are
-  // 'retry' with no server-given delay.
   function fetchWithTimeout(url, options) {
     if (typeof AbortController === 'undefined') return fetch(url, options);
     var controller = new AbortController();
@@ -190,11 +194,15 @@
     return fetch(url, options);
   }
 
+  // One attempt: resolves with {outcome: 'sent'|'retry'|'final', ...}. Network errors are
+  // 'retry' with no server-given delay.
   function attempt(entry, csrfRetries) {
     return freshToken().then(function (token) {
       var req = requestBody(entry);
       req.headers['Idempotency-Key'] = entry.id;
       req.headers['X-CSRFToken'] = token;
+      // A refusal's message in the language the report was written in (pwa/i18n.py).
+      if (entry.language) req.headers['Accept-Language'] = entry.language;
       return fetchWithTimeout('/api/reports', {
         method: 'POST', credentials: 'same-origin', cache: 'no-store',
         headers: req.headers, body: req.body,
@@ -339,7 +347,7 @@
       return Promise.reject(new Error('Only a sealed report can be queued.'));
     }
     var record = {
-      id: entry.id, created_at: entry.created_at, report: entry.report,
+      id: entry.id, created_at: entry.created_at, report: entry.report, language: entry.language,
       attachments: entry.attachments || [], status: 'queued', attempts: 0, not_before: 0,
       error: null,
     };
@@ -458,26 +466,6 @@
     });
   }
 
-  var started = false;
-  // Page triggers: app start, back online, page shown again.
-  function start() {
-    if (started || inWorker) return;
-    started = true;
-    addEventListener('online', function () { deliverAll().catch(function () {}); });
-    document.addEventListener('visibilitychange', function () {
-      if (document.visibilityState === 'visible') deliverAll().catch(function () {});
-    });
-    // Don't create the database on a page view: someone who never reported leaves none.
-    var exists = indexedDB.databases
-      ? indexedDB.databases().then(function (dbs) {
-        return dbs.some(function (d) { return d.name === DB_NAME; });
-      })
-      : Promise.resolve(true);
-    exists.then(function (yes) { return yes ? count() : 0; }).then(function (n) {
-      if (n) { registerSync(); deliverAll().catch(function () {}); }
-    }).catch(function () { /* storage unavailable (private mode): nothing queued */ });
-  }
-
   globalThis.sxOutbox = {
     SYNC_TAG: SYNC_TAG,
     enqueue: enqueue,
@@ -487,13 +475,12 @@
     remove: remove,
     sent: function () { return getAll('sent'); },
     subscribe: subscribe,
-    start: start,
+    registerSync: registerSync,
     drafts: { save: saveDraft, load: loadDraft, discard: discardDraft },
   };
 
-  // In a page: start the triggers now (pages load this file with a plain script tag).
-  if (!inWorker && typeof document !== 'undefined') start();
-
+  // A page's triggers (start, `online`, shown again) are static/js/outbox-triggers.js, a
+  // module; the worker's trigger, Background Sync, is here, since only this file runs there.
   // In the service worker: deliver when Background Sync fires. A rejected promise asks the
   // browser to fire the sync again later, so reject while something retryable is left.
   if (inWorker) {

@@ -9,9 +9,17 @@ const OUTBOX_DB = 'sx-outbox';
 
 const section = document.querySelector('[data-remove-data]');
 
-function plural(n, one, many) {
-  return `${n} ${n === 1 ? one : many}`;
-}
+// The page's words in its language (data-messages on the section, from the template);
+// {n} and {names} are filled in here. English when a message is missing.
+const MESSAGES = (() => {
+  try {
+    return JSON.parse((section && section.dataset.messages) || '{}');
+  } catch {
+    return {};
+  }
+})();
+const say = (key, fallback, values = {}) => (MESSAGES[key] || fallback)
+  .replace(/\{(\w+)\}/g, (whole, name) => (name in values ? values[name] : whole));
 
 // Count the records in some stores of a database without creating it (or its stores) when
 // it does not exist: a new database would be upgraded from version 0, and we abort that.
@@ -49,13 +57,14 @@ export function countRecords(dbName, storeNames) {
 
 export function warningText({ outbox, drafts }) {
   const parts = [];
-  if (outbox) {
-    parts.push(`${plural(outbox, 'report has', 'reports have')} not been sent yet and will be deleted. ` +
-      `${outbox === 1 ? 'It' : 'They'} will not reach the police.`);
+  if (outbox === 1) {
+    parts.push(say('outbox_one', '1 report has not been sent yet and will be deleted. It will not reach the police.'));
+  } else if (outbox) {
+    parts.push(say('outbox_other', '{n} reports have not been sent yet and will be deleted. They will not reach the police.', { n: outbox }));
   }
-  if (drafts) parts.push('The answers you saved for a report you have not finished will be deleted.');
-  if (!parts.length) parts.push('There are no reports waiting to be sent on this phone.');
-  parts.push('This cannot be undone.');
+  if (drafts) parts.push(say('drafts', 'The answers you saved for a report you have not finished will be deleted.'));
+  if (!parts.length) parts.push(say('nothing', 'There are no reports waiting to be sent on this phone.'));
+  parts.push(say('final', 'This cannot be undone.'));
   return parts.join(' ');
 }
 
@@ -155,12 +164,12 @@ if (section) {
     const failed = await removeEverything();
     show(confirmPanel, false);
     if (failed.length) {
-      result.textContent = 'Some of this app\u2019s data could not be removed';
-      detail.textContent = `Not removed: ${failed.join(', ')}. Close any other tabs of this site and try again, ` +
-        'or delete this site\u2019s data in your browser\u2019s settings.';
+      result.textContent = say('failed', 'Some of this app\u2019s data could not be removed');
+      detail.textContent = say('failed_detail', 'Not removed: {names}. Close any other tabs of this site and try again, '
+        + 'or delete this site\u2019s data in your browser\u2019s settings.', { names: failed.join(', ') });
       show(startPanel, true);
     } else {
-      detail.textContent = 'Your browsing history is not deleted by this. To clear it, follow the steps for your browser below.';
+      detail.textContent = say('done_detail', 'Your browsing history is not deleted by this. To clear it, follow the steps for your browser below.');
     }
     confirmButton.disabled = false;
     cancelButton.disabled = false;

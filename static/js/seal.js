@@ -44,7 +44,3 @@ export async function seal(content, publicKey) {
 export function sealJSON(value, publicKey) {
   return seal(JSON.stringify(value), publicKey);
 }
-
-// For page scripts that run after this module (report-form.js): the worker keeps static files
-// offline only at their versioned URLs, so they are loaded by script tags, not by import.
-globalThis.sxSeal = { importPublicKey, seal, sealJSON };

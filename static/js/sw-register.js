@@ -12,11 +12,12 @@ let updateRequested = false;
 function showNotice(registration) {
   if (!notice || notice.childElementCount) return;
   const text = document.createElement('p');
-  text.textContent = 'A new version is ready.';
+  // The words come with the page, in its language (base.html).
+  text.textContent = notice.dataset.text || 'A new version is ready.';
   const button = document.createElement('button');
   button.type = 'button';
   button.className = 'button button--secondary';
-  button.textContent = 'Update now';
+  button.textContent = notice.dataset.button || 'Update now';
   button.addEventListener('click', () => {
     updateRequested = true;
     button.disabled = true;
@@ -45,11 +46,20 @@ function offerUpdate(registration) {
   }
 }
 
+// Keep this page's language offline too (the worker keeps English and each language read).
+async function keepLanguage() {
+  const lang = document.documentElement.dataset.lang;
+  if (!lang) return;
+  const registration = await navigator.serviceWorker.ready;
+  if (registration.active) registration.active.postMessage({ type: 'LANGUAGE', lang });
+}
+
 async function register() {
   const registration = await navigator.serviceWorker.register('/sw.js', {
     scope: '/', updateViaCache: 'none',
   });
   offerUpdate(registration);
+  keepLanguage();
   registration.addEventListener('updatefound', () => {
     const worker = registration.installing;
     if (!worker) return;

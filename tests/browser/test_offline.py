@@ -21,7 +21,7 @@ def h1_of(app, path):
     On the report form, JavaScript replaces the intro with its first question."""
     if path == "/report/" and "report" in app.blueprints:
         from pwa.report import steps
-        return steps.STEPS[0].title
+        return str(steps.STEPS[0].title)
     body = app.test_client().get(path).get_data(as_text=True)
     text = re.search(r"<h1[^>]*>(.*?)</h1>", body, re.S).group(1)
     return " ".join(html.unescape(re.sub(r"<[^>]+>", "", text)).split())
