@@ -5,8 +5,8 @@ import sys
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import (advice, assets, cli, config, errors, guards, health, offline_app, officers, pages,
-               report, sealing, security, site)
+from . import (advice, assets, cli, config, errors, guards, health, offline_app, officers,
+               page_cache, pages, report, sealing, security, site)
 from .extensions import cache, compress, csrf, db, limiter, migrate
 
 
@@ -63,6 +63,7 @@ def _build(config_object: object | None) -> Flask:
     security.init_app(app)
     assets.init_app(app)
     site.init_app(app)  # the force file, the languages (i18n) and the advice pages
+    page_cache.init_app(app)
     sealing.init_app(app)
     errors.init_app(app)
 

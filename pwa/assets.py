@@ -54,6 +54,11 @@ def init_app(app: Flask) -> None:
                 response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
             else:
                 response.headers["Cache-Control"] = "no-cache"
+            # Weak, so Flask-Compress leaves it as it is and a revalidation of a compressed
+            # copy still matches (it appends ":gzip" to a strong one, which then never does).
+            etag, weak = response.get_etag()
+            if etag and not weak:
+                response.set_etag(etag, weak=True)
             # Flask-Compress (its after_request runs after this one) swaps the open file for
             # a compressing generator, and nothing closes the file then: close it with the
             # response.

@@ -3,17 +3,12 @@
 Loaded once in create_app() and kept on the app; the templates see them as globals.
 """
 import hashlib
-from collections.abc import Callable
 from pathlib import Path
-from typing import ParamSpec, TypeVar
 
-from flask import Flask, current_app, render_template, request
+from flask import Flask, current_app, render_template
 from markupsafe import Markup
 
 from . import assets, content, force as force_file, i18n
-
-P = ParamSpec("P")
-R = TypeVar("R")
 
 
 def force(app: Flask | None = None) -> force_file.Force:
@@ -28,12 +23,6 @@ def advice_pages(app: Flask | None = None,
     from .i18n import current
 
     return (app or current_app).extensions["advice"][lang or current().code]
-
-
-def content_version() -> str:
-    """A hash of everything a cached page is made from. It keys the page cache (so a shared
-    Redis cache never serves pages from an older force file) and versions the precache."""
-    return current_app.config["CONTENT_VERSION"]
 
 
 def init_app(app: Flask) -> None:
@@ -82,17 +71,3 @@ def init_app(app: Flask) -> None:
     for path in sorted(Path(app.template_folder).rglob("*.html")):
         digest.update(path.read_bytes())
     app.config["CONTENT_VERSION"] = digest.hexdigest()[:12]
-
-
-def cached_page(view: Callable[P, R]) -> Callable[P, R]:
-    """Cache a whole rendered page by path and content version. Only for pages that hold
-    nothing per-session or per-request (no CSRF token, no user), which the CSP makes easy:
-    there is no nonce to go stale."""
-    from .extensions import cache
-
-    return cache.cached(
-        # script_root holds the language prefix (/cy): one entry per page per language.
-        key_prefix=lambda: f"page:{content_version()}:{request.script_root}{request.path}",
-        # Views return the rendered text; anything else (a redirect, an error) is not kept.
-        response_filter=lambda rv: isinstance(rv, str),
-    )(view)

@@ -9,6 +9,7 @@ from PIL import Image
 from pwa import assets, site
 from pwa.config import ROOT
 from pwa.offline_app import precache_list, worker
+from pwa.page_cache import PUBLIC
 
 
 def icon_script():
@@ -34,7 +35,7 @@ def test_manifest_reflects_the_force_file(make_app, force_file):
     response = client.get("/manifest.webmanifest")
     assert response.status_code == 200
     assert response.mimetype == "application/manifest+json"
-    assert response.headers["Cache-Control"] == "no-cache"
+    assert response.headers["Cache-Control"] == PUBLIC  # the same for everyone (issue 15)
     manifest = response.get_json(force=True)
     assert manifest["short_name"] == "Testshire"
     assert "Testshire" in manifest["name"] and "Testshire Police" in manifest["description"]
@@ -82,7 +83,7 @@ def test_the_neutral_manifest_is_the_same_app_with_a_plain_name_and_icon(make_ap
     own = client.get("/manifest.webmanifest").get_json()
     response = client.get("/manifest-neutral.webmanifest")
     assert response.mimetype == "application/manifest+json"
-    assert response.headers["Cache-Control"] == "no-cache"
+    assert response.headers["Cache-Control"] == PUBLIC  # the same for everyone (issue 15)
     neutral = response.get_json()
     # One app: the same id, start_url, scope and display.
     for key in ("id", "start_url", "scope", "display"):

@@ -2,7 +2,8 @@
 from flask import Blueprint, Flask, abort, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
-from ..site import advice_pages, cached_page
+from ..page_cache import cached_page
+from ..site import advice_pages
 
 bp = Blueprint("advice", __name__, url_prefix="/advice")
 
@@ -17,7 +18,7 @@ def index() -> Response:
 
 
 @bp.get("/<slug>")
-def page(slug: str) -> str:
+def page(slug: str) -> Response:
     if slug not in advice_pages():
         abort(404)
     return _render(slug)

@@ -16,6 +16,19 @@ if TYPE_CHECKING:
     from .models import Officer
 
 bp = Blueprint("officers", __name__, url_prefix="/officers")
+
+
+@bp.context_processor
+def _officer() -> dict:
+    from flask_login import current_user
+
+    return {"current_user": current_user}
+
+
+@bp.after_request
+def _remember_cookie(response: Response) -> Response:
+    # Flask-Login's own, moved here from the whole app by init_app.
+    return login_manager._update_remember_cookie(response)
 login_manager = LoginManager()
 login_manager.session_protection = "strong"
 
@@ -47,7 +60,14 @@ def to_sign_in() -> Response:
 def init_app(app: Flask) -> None:
     from . import cli
 
-    login_manager.init_app(app)
+    # Flask-Login's app-wide context processor loads the user (reading the session) for every
+    # template, the public pages' too, which would make them per-visitor (pwa/page_cache.py).
+    # Only the officers' own templates need `current_user`.
+    login_manager.init_app(app, add_context_processor=False)
+    # Its after_request (the "remember me" cookie, which we never set) reads the session on
+    # every response, which would mark every page `Vary: Cookie` and per-visitor: run it
+    # for the officers' area only, where signing in and out happen.
+    app.after_request_funcs[None].remove(login_manager._update_remember_cookie)
     app.register_blueprint(bp)
     cli.init_app(app)
     _keep_notes_with_reports()

@@ -1,7 +1,8 @@
 """The home page and the site's own pages: cookies, privacy, offline."""
 from flask import Blueprint, Flask, render_template
+from werkzeug.wrappers import Response
 
-from ..site import cached_page
+from ..page_cache import cached_page
 
 bp = Blueprint("pages", __name__)
 

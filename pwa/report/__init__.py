@@ -25,8 +25,8 @@ from ..errors import handle_http
 from .. import i18n, sealing
 from ..extensions import app_object, db, limiter
 from ..offline_app import register_page, register_worker_script
+from ..page_cache import cached_page
 from ..responses import no_store
-from ..site import cached_page
 from . import api, cli, limits, readable, sealed_files, steps, store
 from . import progress as progress_mod
 
