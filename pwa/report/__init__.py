@@ -24,6 +24,8 @@ from ..offline_app import register_page, register_worker_script
 from ..responses import no_store
 from ..site import cached_page
 from . import api, cli, limits, readable, sealed_files, steps, store
+from . import mailbox, mailbox_api  # noqa: F401  (private replies: models, /api/mailbox/…)
+from . import maintenance
 from . import progress as progress_mod
 
 bp = Blueprint("report", __name__, url_prefix="/report", cli_group=None)
@@ -41,6 +43,8 @@ def init_app(app):
     """The form and the API serve the public (and all-in-one) side; the commands that need
     the private key are registered where it is (pwa/report/cli.py)."""
     cli.init_app(app)
+    # Mailbox messages are sealed rows of their report: rotated and deleted with it.
+    maintenance.register_sealed_rows("mailbox messages", mailbox.MailboxMessage)
     if app.config["APP_SIDE"] == "officers":
         return
     app.register_blueprint(bp)

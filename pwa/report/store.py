@@ -227,8 +227,9 @@ def check_language(language):
     return language
 
 
-def receive(key, created_at, envelope, attachment_blobs=(), language=None):
-    """Check and store one report; returns a Receipt or raises Rejected."""
+def receive(key, created_at, envelope, attachment_blobs=(), language=None, mailbox=None):
+    """Check and store one report; returns a Receipt or raises Rejected. `mailbox` is the
+    device's private-replies mailbox (public key and secret hash, pwa/report/mailbox.py)."""
     key = check_key(key)
     language = check_language(language)
     created = parse_created_at(created_at)
@@ -260,6 +261,9 @@ def receive(key, created_at, envelope, attachment_blobs=(), language=None):
                 language=language)
             if opened is not None:
                 opened.apply(report)
+            from . import mailbox as mailboxes  # (it imports this module)
+
+            mailboxes.attach(report, mailbox)  # in the report's transaction: once per key
             for position, (name, blob) in enumerate(zip(stored, attachment_blobs)):
                 kid = sealing.parse_envelope(blob)["kid"]
                 report.attachments.append(Attachment(position=position, key_id=kid,
