@@ -11,7 +11,7 @@ from ..extensions import csrf, db, limiter, talisman
 from .. import sealing
 from ..report import readable, sealed_files
 from ..responses import no_store
-from . import audit, auth, reports
+from . import audit, auth, replies, reports
 from . import bp
 from .forms import AssignForm, ChangePasswordForm, EmptyForm, NoteForm, SignInForm, StatusForm
 from .models import AuditEntry, Officer
@@ -180,7 +180,7 @@ def _attachment_rows(report, answers):
     return rows
 
 
-def _render_report(report, note_form=None, status=200):
+def _render_report(report, note_form=None, status=200, reply_form=None):
     answers = reports.open_answers(report)
     shown = {k: v for k, v in (answers or {}).items() if k != "attachments"}
     assigned = (db.session.get(Officer, report.assigned_to_id)
@@ -191,7 +191,8 @@ def _render_report(report, note_form=None, status=200):
         attachments=_attachment_rows(report, answers), notes=reports.notes(report),
         status_form=StatusForm(status=report.status), assign_form=_assign_form(report),
         note_form=note_form or NoteForm(), statuses=reports.STATUSES,
-        waited=reports.waited(report), assigned=assigned), status
+        waited=reports.waited(report), assigned=assigned,
+        **replies.context(report, reply_form)), status
 
 
 @bp.get("/reports/<reference>")
