@@ -36,7 +36,7 @@ bp = Blueprint("report", __name__, url_prefix="/report", cli_group=None)
 # marker, finds it (see progress.py).
 SENT_HELP_KEY = "report_sent_help"
 # Pages that carry nothing per session and may be cached (by flask-caching and the worker).
-CACHEABLE = {"report.start", "report.rules"}
+CACHEABLE = {"report.start", "report.rules", "report.replies"}
 
 
 def init_app(app):
@@ -59,6 +59,7 @@ def init_app(app):
         attachment_types=sorted(steps.ATTACHMENT_TYPES))
     register_page(app, "/report/")
     register_page(app, "/report/rules.json")
+    register_page(app, "/report/replies")  # read and answer replies offline
     register_page(app, "/api/report-key")
     # The client side's outbox, loaded by the service worker too.
     register_worker_script(app, "js/outbox-core.js")
@@ -75,6 +76,16 @@ def never_cache_steps(response):
 def start():
     """The device's form (every step, driven by JavaScript) and the no-JS way in."""
     return render_template("report/start.html", answers={}, errors={}, nojs=False)
+
+
+@bp.get("/replies")
+@cached_page
+def replies():
+    """Private replies (issue 17): a shell the device fills from its own mailboxes
+    (static/js/mailbox-page.js); nothing per person is in the page."""
+    from .mailbox import MAX_ANSWER_CHARS
+
+    return render_template("report/replies.html", max_answer=MAX_ANSWER_CHARS)
 
 
 @bp.get("/rules.json")
