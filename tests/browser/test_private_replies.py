@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from a11y import axe_violations, horizontal_overflow
 from officers_support import fill_sign_in, make_officer
 from support import (CHROMIUM, CHROMIUM_ARGS, CONTROLLED, QUEUED, find_in_profile,
                      sent_reference)
@@ -99,6 +100,7 @@ def test_a_private_reply_and_answer_round_trip(new_context, other_profile, live_
     officer.get_by_label("Reply to the person in the app").fill(REPLY)
     officer.get_by_role("button", name="Send reply").click()
     expect(officer.get_by_text(REPLY)).to_be_visible()
+    assert axe_violations(officer) == []
 
     # The victim's app hears of it when it comes online, without a reload, inside the app.
     victim.evaluate("window.notReloaded = true")
@@ -111,6 +113,9 @@ def test_a_private_reply_and_answer_round_trip(new_context, other_profile, live_
     notice.click()
     expect(victim.get_by_role("heading", name=f"About your report {reference}")).to_be_visible()
     expect(victim.get_by_text(REPLY)).to_be_visible()
+    assert axe_violations(victim) == []
+    victim.set_viewport_size({"width": 320, "height": 640})
+    assert horizontal_overflow(victim) <= 0
 
     # The victim answers offline; it is delivered once when the phone is back online.
     victim_context.set_offline(True)
