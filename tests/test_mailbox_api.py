@@ -298,3 +298,41 @@ def test_key_rotation_reseals_the_forces_copies_only(app, client, device, refere
         app.extensions["keyring"] = old
     [message] = device.fetch(client).get_json()["messages"]
     assert device.open(message["message"]) == "Reply to rotate"
+
+
+def test_the_public_side_serves_mailboxes_without_any_private_key(make_app, tmp_path,
+                                                                  monkeypatch):
+    from cryptography.hazmat.primitives import serialization
+
+    private = sealing.generate_private_key()  # the force's, in memory only until the end
+    public_file = tmp_path / "report-key.pub.pem"
+    public_file.write_bytes(sealing.public_pem(private.public_key()))
+    for name in ("REPORT_KEY_FILE", "REPORT_OLD_KEY_FILES"):
+        monkeypatch.delenv(name, raising=False)
+    loads = serialization.load_pem_private_key
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the public side loaded a private key")
+
+    monkeypatch.setattr(serialization, "load_pem_private_key", refuse)
+    public = make_app(APP_SIDE="public", REPORT_KEY_FILE=None,
+                      REPORT_PUBLIC_KEY_FILE=str(public_file))
+    client = public.test_client()
+    device = Device()
+    reference = device.send_report(client, public).get_json()["reference"]
+    assert device.fetch(client).get_json() == {"messages": []}
+    assert device.answer(client, public, "From the public side").status_code == 201
+
+    # The officers' side, with the key, reads the answer and replies; the public side
+    # hands the reply to the device, which alone opens it.
+    monkeypatch.setattr(serialization, "load_pem_private_key", loads)
+    key_file = tmp_path / "report-key.pem"
+    sealing.write_private_key(key_file, private)
+    officers = make_app(APP_SIDE="officers", REPORT_KEY_FILE=str(key_file))
+    with officers.app_context():
+        report = _report(officers, reference)
+        assert [text for _, text in mailbox.thread(report)] == ["From the public side"]
+        mailbox.reply(report, None, "From the officers' side")
+        db.session.commit()
+    [message] = device.fetch(client).get_json()["messages"]
+    assert device.open(message["message"]) == "From the officers' side"
