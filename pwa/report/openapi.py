@@ -117,16 +117,14 @@ _NEW_MAILBOX = {
     },
 }
 
-_SECRET = {
-    "type": "object", "required": ["secret"],
-    "properties": {"secret": {"type": "string", "maxLength": mailbox.MAX_SECRET_CHARS,
-                              "description": "The mailbox's secret (never in a URL)."}},
-}
+_SECRET_FIELD = {"type": "string", "maxLength": mailbox.MAX_SECRET_CHARS,
+                 "description": "The mailbox's secret (never in a URL)."}
+_SECRET = {"type": "object", "required": ["secret"], "properties": {"secret": _SECRET_FIELD}}
 
 _ANSWER = {
     "type": "object", "required": ["secret", "created_at", "message"],
     "properties": {
-        **_SECRET["properties"],
+        "secret": _SECRET_FIELD,
         "created_at": {"type": "string", "format": "date-time"},
         "message": {"$ref": "#/components/schemas/Envelope",
                     "description": "UTF-8 JSON {\"v\": 1, \"text\": ...} (at most "
