@@ -65,7 +65,8 @@ def send_report_asking_for_replies(page, offline=True):
     expect(page.get_by_role("definition").filter(has_text="Reply to me only inside this app")).to_be_visible()
     page.get_by_role("button", name="Send report").click()
     if offline:  # online, it may go straight on to "Sent"
-        expect(page.get_by_text(QUEUED)).to_be_visible()
+        # (making the mailbox's RSA key pair takes a moment on a busy machine)
+        expect(page.get_by_text(QUEUED)).to_be_visible(timeout=20_000)
 
 
 def answers_stored(app):
