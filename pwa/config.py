@@ -117,6 +117,11 @@ class Config:
         self.REPORT_ATTEMPT_LIMIT = _env("REPORT_ATTEMPT_LIMIT", "30 per minute")
         # Retries of a report already stored, per report (they skip the two above).
         self.REPORT_REPLAY_LIMIT = _env("REPORT_REPLAY_LIMIT", "60 per minute")
+        # Private replies (pwa/report/mailbox.py): fetches and closing per mailbox, new
+        # answers per mailbox, and every mailbox request per client address.
+        self.MAILBOX_RATE_LIMIT = _env("MAILBOX_RATE_LIMIT", "30 per minute;300 per hour")
+        self.MAILBOX_ANSWER_LIMIT = _env("MAILBOX_ANSWER_LIMIT", "10 per minute;50 per day")
+        self.MAILBOX_ATTEMPT_LIMIT = _env("MAILBOX_ATTEMPT_LIMIT", "60 per minute")
         # Hours a no-JS report in progress is kept after its last change.
         self.REPORT_PROGRESS_HOURS = int(_env("REPORT_PROGRESS_HOURS", "4"))
         # Hours an officer's session lasts at most after sign-in, active or not.

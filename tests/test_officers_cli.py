@@ -101,7 +101,7 @@ def test_rotation_keeps_every_report_readable_with_only_the_new_key(
     rotating = make_app(REPORT_KEY_FILE=str(new_key), REPORT_OLD_KEY_FILES=[str(report_key_file)])
     result = rotating.test_cli_runner().invoke(args=["report", "rotate-keys"])
     assert result.exit_code == 0, result.output
-    assert "1 reports, 1 notes, 1 attachments" in result.output
+    assert "1 reports, 0 mailbox messages, 1 notes, 1 attachments" in result.output
 
     only_new = make_app(REPORT_KEY_FILE=str(new_key))
     with only_new.app_context():
@@ -116,7 +116,7 @@ def test_rotation_keeps_every_report_readable_with_only_the_new_key(
     assert client.get(f"/officers/reports/{reference}/attachments/1").data == IMAGE
     # Run again: nothing left to do.
     again = rotating.test_cli_runner().invoke(args=["report", "rotate-keys"])
-    assert "0 reports, 0 notes, 0 attachments" in again.output
+    assert "0 reports, 0 mailbox messages, 0 notes, 0 attachments" in again.output
 
 
 def test_retention_deletes_expired_reports_with_their_files_and_records_it(app, runner, clock):
@@ -137,13 +137,13 @@ def test_retention_deletes_expired_reports_with_their_files_and_records_it(app, 
 
     result = runner.invoke(args=["report", "purge-expired"])
     assert result.exit_code == 0, result.output
-    assert "1 reports, 1 notes, 1 attachments" in result.output
+    assert "1 reports, 0 mailbox messages, 1 notes, 1 attachments" in result.output
     assert not expired_file.exists() and recent_file.exists()
     with app.app_context():
         assert {r.reference for r in Report.query} == {recent, still_open}
         assert Note.query.count() == 0
         entry = AuditEntry.query.filter_by(action="purge_expired").one()
-        assert entry.detail == "1 reports, 1 notes, 1 attachments"
+        assert entry.detail == "1 reports, 0 mailbox messages, 1 notes, 1 attachments"
         assert entry.officer_id is None
 
 
@@ -153,4 +153,4 @@ def test_report_commands_are_one_group_and_the_old_name_still_works(runner):
     assert "reports" not in runner.invoke(args=["--help"]).output.split()
     old = runner.invoke(args=["reports", "purge-expired"])
     assert old.exit_code == 0, old.output
-    assert "Deleted 0 reports, 0 notes, 0 attachments." in old.output
+    assert "Deleted 0 reports, 0 mailbox messages, 0 notes, 0 attachments." in old.output

@@ -33,6 +33,7 @@ login_manager = LoginManager()
 login_manager.session_protection = "strong"
 
 from . import views  # noqa: E402,F401  (routes)
+from . import replies  # noqa: E402,F401  (routes: replies in the app, issue 17)
 
 
 @login_manager.user_loader

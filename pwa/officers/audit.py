@@ -44,6 +44,7 @@ ACTIONS = {
     "status_change": "Changed status",
     "assign": "Assigned report",
     "note_add": "Added note",
+    "mailbox_reply": "Replied in the app",
     "officer_create": "Account created",
     "officer_disable": "Account disabled",
     "officer_reset_2fa": "Second factor reset",

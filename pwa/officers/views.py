@@ -17,7 +17,7 @@ from ..models import Report
 from ..report import readable, sealed_files
 from ..report.steps import Answers
 from ..responses import no_store
-from . import audit, auth, reports
+from . import audit, auth, replies, reports
 from . import bp
 from .forms import AssignForm, ChangePasswordForm, EmptyForm, NoteForm, SignInForm, StatusForm
 from .models import AuditEntry, Officer
@@ -188,8 +188,8 @@ def _attachment_rows(report: Report, answers: Answers | None) -> list[dict[str, 
     return rows
 
 
-def _render_report(report: Report, note_form: NoteForm | None = None,
-                   status: int = 200) -> tuple[str, int]:
+def _render_report(report: Report, note_form: NoteForm | None = None, status: int = 200,
+                   reply_form: Any = None) -> tuple[str, int]:
     answers = reports.open_answers(report)
     shown = {k: v for k, v in (answers or {}).items() if k != "attachments"}
     assigned = (db.session.get(Officer, report.assigned_to_id)
@@ -200,7 +200,8 @@ def _render_report(report: Report, note_form: NoteForm | None = None,
         attachments=_attachment_rows(report, answers), notes=reports.notes(report),
         status_form=StatusForm(status=report.status), assign_form=_assign_form(report),
         note_form=note_form or NoteForm(), statuses=reports.STATUSES,
-        waited=reports.waited(report), assigned=assigned), status
+        waited=reports.waited(report), assigned=assigned,
+        **replies.context(report, reply_form)), status
 
 
 @bp.get("/reports/<reference>")

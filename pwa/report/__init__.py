@@ -28,6 +28,8 @@ from ..offline_app import register_page, register_worker_script
 from ..page_cache import cached_page
 from ..responses import no_store
 from . import api, cli, limits, readable, sealed_files, steps, store
+from . import mailbox, mailbox_api  # noqa: F401  (private replies: models, /api/mailbox/…)
+from . import maintenance
 from . import progress as progress_mod
 
 if TYPE_CHECKING:
@@ -41,13 +43,15 @@ bp = Blueprint("report", __name__, url_prefix="/report", cli_group=None)
 # marker, finds it (see progress.py).
 SENT_HELP_KEY = "report_sent_help"
 # Pages that carry nothing per session and may be cached (by flask-caching and the worker).
-CACHEABLE = {"report.start", "report.rules"}
+CACHEABLE = {"report.start", "report.rules", "report.replies"}
 
 
 def init_app(app: Flask) -> None:
     """The form and the API serve the public (and all-in-one) side; the commands that need
     the private key are registered where it is (pwa/report/cli.py)."""
     cli.init_app(app)
+    # Mailbox messages are sealed rows of their report: rotated and deleted with it.
+    maintenance.register_sealed_rows("mailbox messages", mailbox.MailboxMessage)
     if app.config["APP_SIDE"] == "officers":
         return
     app.register_blueprint(bp)
@@ -62,6 +66,7 @@ def init_app(app: Flask) -> None:
         attachment_types=sorted(steps.ATTACHMENT_TYPES))
     register_page(app, "/report/")
     register_page(app, "/report/rules.json")
+    register_page(app, "/report/replies")  # read and answer replies offline
     register_page(app, "/api/report-key")
     # The client side's outbox, loaded by the service worker too.
     register_worker_script(app, "js/outbox-core.js")
@@ -78,6 +83,16 @@ def never_cache_steps(response: Response) -> Response:
 def start() -> str:
     """The device's form (every step, driven by JavaScript) and the no-JS way in."""
     return render_template("report/start.html", answers={}, errors={}, nojs=False)
+
+
+@bp.get("/replies")
+@cached_page
+def replies() -> str:
+    """Private replies (issue 17): a shell the device fills from its own mailboxes
+    (static/js/mailbox-page.js); nothing per person is in the page."""
+    from .mailbox import MAX_ANSWER_CHARS
+
+    return render_template("report/replies.html", max_answer=MAX_ANSWER_CHARS)
 
 
 @bp.get("/rules.json")

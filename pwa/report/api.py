@@ -107,7 +107,7 @@ def create_report() -> Response:
         key = store.parse_key(request.headers.get("Idempotency-Key"))
         meta, blobs = _read_body()
         receipt = store.receive(key, meta.get("created_at"), meta.get("report"), blobs,
-                                language=meta.get("language"))
+                                language=meta.get("language"), mailbox=meta.get("mailbox"))
     except store.Rejected as err:
         return api_error(err.status, err.code, err.message, **err.extra)
     # A replay repeats the original answer, 201 and the same body (the IETF draft's advice; the

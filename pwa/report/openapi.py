@@ -6,6 +6,7 @@ codes the code uses are described.
 from typing import Any
 
 from ..i18n import SHIPPED
+from . import mailbox
 from .steps import MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES
 
 ERROR_CODES = {
@@ -29,7 +30,11 @@ ERROR_CODES = {
                           "content), too large, too many, or does not match the answers.",
     "idempotency_conflict": "422: this key was already used for a report with different "
                             "content.",
-    "rate_limited": "429: too many reports from this address; wait `Retry-After` seconds.",
+    "rate_limited": "429: too many reports from this address (or requests for this "
+                    "mailbox); wait `Retry-After` seconds.",
+    "not_found": "404: no open mailbox has this secret (unknown, wrong, closed or deleted: "
+                 "one answer for all, so nobody without the secret learns anything).",
+    "mailbox_full": "422: this mailbox has taken as many answers as it can (100).",
 }
 
 KEY_PATTERN = r'^([!#-~]([ -~]{0,62}[!-~])?|"([ !#-\[\]-~]|\\[\\"]){1,64}")$'
@@ -80,6 +85,7 @@ _META = {
                                   "..., ...} with the keys of /report/rules.json; with "
                                   "attachments, `attachments: [{name, type, size}]` in the "
                                   "order of the attachment parts."},
+        "mailbox": {"$ref": "#/components/schemas/NewMailbox"},
         "language": {"type": "string", "enum": list(SHIPPED),
                      "description": "The language the report was written in (the page's "
                                     "language code); English when absent. Stored plain, so "
@@ -94,6 +100,109 @@ _RECEIPT = {
         "received_at": {"type": "string", "format": "date-time"},
     },
 }
+
+
+_NEW_MAILBOX = {
+    "type": "object", "required": ["key", "secret_hash"],
+    "description": "Private replies (optional): the device's mailbox for this report. The "
+                   "device keeps the private key and the secret; the server stores this "
+                   "public key (replies are sealed to it) and the secret's hash.",
+    "properties": {
+        "key": {"type": "object", "required": ["kty", "n", "e"],
+                "description": "RSA-OAEP-256 public key as a JWK, 2048 to 4096 bits, "
+                               "exponent 65537.",
+                "properties": {"kty": {"const": "RSA"}, "n": {"type": "string"},
+                               "e": {"type": "string"}}},
+        "secret_hash": {"type": "string", "pattern": "^[0-9a-f]{64}$",
+                        "description": "SHA-256 (lower-case hex) of the UTF-8 secret, a "
+                                       "random 256-bit value the device keeps."},
+    },
+}
+
+_SECRET_FIELD = {"type": "string", "maxLength": mailbox.MAX_SECRET_CHARS,
+                 "description": "The mailbox's secret (never in a URL)."}
+_SECRET = {"type": "object", "required": ["secret"], "properties": {"secret": _SECRET_FIELD}}
+
+_ANSWER = {
+    "type": "object", "required": ["secret", "created_at", "message"],
+    "properties": {
+        "secret": _SECRET_FIELD,
+        "created_at": {"type": "string", "format": "date-time"},
+        "message": {"$ref": "#/components/schemas/Envelope",
+                    "description": "UTF-8 JSON {\"v\": 1, \"text\": ...} (at most "
+                                   f"{mailbox.MAX_ANSWER_CHARS} characters), sealed to "
+                                   "/api/report-key."},
+    },
+}
+
+
+def _json_body(ref: str) -> dict[str, Any]:
+    return {"required": True, "content": {"application/json": {"schema": {
+        "$ref": f"#/components/schemas/{ref}"}}}}
+
+
+def _mailbox_paths() -> dict[str, Any]:
+    limited = {**_error_response("rate_limited"), "headers": {
+        "Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait."}}}
+    common = {"400": _error_response("bad_request: the body is not a JSON object"),
+              "404": _error_response("not_found: no open mailbox has this secret"),
+              "415": _error_response("unsupported_type"), "429": limited}
+    return {
+        "/api/mailbox/messages": {"post": {
+            "summary": "The officers' replies to a mailbox, sealed to its key",
+            "description": "No CSRF token: the secret in the body is what another site "
+                           "cannot have. Rate limited per mailbox and per address.",
+            "requestBody": _json_body("MailboxSecret"),
+            "responses": {"200": {"description": "Replies, oldest first", "content": {
+                "application/json": {"schema": {
+                    "type": "object", "required": ["messages"],
+                    "properties": {"messages": {"type": "array", "items": {
+                        "type": "object", "required": ["id", "sent_at", "message"],
+                        "properties": {
+                            "id": {"type": "integer"},
+                            "sent_at": {"type": "string", "format": "date-time"},
+                            "message": {"type": "object", "description": "An envelope "
+                                        "sealed to the mailbox's key: UTF-8 JSON "
+                                        "{\"v\": 1, \"text\": ...}."}}}}}}}}},
+                **common},
+        }},
+        "/api/mailbox/answers": {"post": {
+            "summary": "A victim's answer, sealed to the force's key (exactly once per key)",
+            "description": "Sent by the device's outbox, like a report: the same key with "
+                           "the same bytes repeats the answer (201, Idempotent-Replayed); "
+                           "with other bytes, 422 idempotency_conflict.",
+            "parameters": [
+                {"name": "Idempotency-Key", "in": "header", "required": True,
+                 "schema": {"type": "string", "pattern": KEY_PATTERN}},
+                {"name": "X-CSRFToken", "in": "header", "required": True,
+                 "schema": {"type": "string"}},
+            ],
+            "requestBody": _json_body("MailboxAnswer"),
+            "responses": {
+                "201": {"description": "Stored (now, or by an earlier request with this key)",
+                        "headers": {"Idempotent-Replayed": {"schema": {"const": "true"}}},
+                        "content": {"application/json": {"schema": {
+                            "type": "object", "required": ["received_at"],
+                            "properties": {"received_at": {"type": "string",
+                                                           "format": "date-time"}}}}}},
+                "400": _error_response("bad_request, idempotency_key_missing or "
+                                       "idempotency_key_invalid"),
+                "403": _error_response("csrf_failed"),
+                "404": common["404"], "413": _error_response("too_large"),
+                "415": common["415"],
+                "422": _error_response("invalid, sealed_invalid, idempotency_conflict or "
+                                       "mailbox_full"),
+                "429": limited},
+        }},
+        "/api/mailbox/close": {"post": {
+            "summary": "Close a mailbox: no more replies (\"I don't need replies any more\")",
+            "description": "Afterwards the secret gets 404 like any other.",
+            "requestBody": _json_body("MailboxSecret"),
+            "responses": {"200": {"description": "Closed", "content": {"application/json": {
+                "schema": {"type": "object", "required": ["closed"],
+                           "properties": {"closed": {"const": True}}}}}}, **common},
+        }},
+    }
 
 
 def _error_response(description: str) -> dict[str, Any]:
@@ -195,6 +304,7 @@ def document() -> dict[str, Any]:
                                         "description": "Seconds to wait."}}},
                 },
             }},
+            **_mailbox_paths(),
             "/api/openapi.json": {"get": {
                 "summary": "This document",
                 "responses": {"200": {"description": "OpenAPI 3.1",
@@ -202,6 +312,7 @@ def document() -> dict[str, Any]:
             }},
         },
         "components": {"schemas": {"Error": _ERROR, "Envelope": _ENVELOPE, "Meta": _META,
-                                   "Receipt": _RECEIPT}},
+                                   "Receipt": _RECEIPT, "NewMailbox": _NEW_MAILBOX,
+                                   "MailboxSecret": _SECRET, "MailboxAnswer": _ANSWER}},
         "x-error-codes": ERROR_CODES,
     }

@@ -201,7 +201,10 @@ STEPS = (
     Step("contact", _l("How can we contact you?"), summary=_l("Contact"), fields=(
         Field("contact_method", "choice", _l("How can we contact you?"), required=True,
               is_heading=True,
+              # "app": private replies in the app only (pwa/report/mailbox.py); the
+              # device makes the mailbox, so the no-JS pages do not offer it.
               choices=(("anonymous", _l("Do not contact me (report anonymously)")),
+                       ("app", _l("Reply to me only inside this app")),
                        ("phone", _l("By phone")), ("email", _l("By email"))),
               hint=_l("An officer may want to talk to you about what happened."),
               messages=_msgs(required=_l("Select how we can contact you"),

@@ -233,8 +233,10 @@ def check_language(language: object) -> str:
 
 
 def receive(key: str | None, created_at: object, envelope: object,
-            attachment_blobs: Iterable[bytes] = (), language: object = None) -> Receipt:
-    """Check and store one report; returns a Receipt or raises Rejected."""
+            attachment_blobs: Iterable[bytes] = (), language: object = None,
+            mailbox: object = None) -> Receipt:
+    """Check and store one report; returns a Receipt or raises Rejected. `mailbox` is the
+    device's private-replies mailbox (public key and secret hash, pwa/report/mailbox.py)."""
     key = check_key(key)
     language = check_language(language)
     created = parse_created_at(created_at)
@@ -266,6 +268,9 @@ def receive(key: str | None, created_at: object, envelope: object,
                 language=language)
             if opened is not None:
                 opened.apply(report)
+            from . import mailbox as mailboxes  # (it imports this module)
+
+            mailboxes.attach(report, mailbox)  # in the report's transaction: once per key
             for position, (name, blob) in enumerate(zip(stored, attachment_blobs)):
                 kid = sealing.parse_envelope(blob)["kid"]
                 report.attachments.append(Attachment(position=position, key_id=kid,

@@ -165,9 +165,21 @@
       .then(function (data) { return data.token; });
   }
 
+  // Two kinds of entry: a report (POST /api/reports) and a victim's answer in a private-
+  // replies mailbox (POST /api/mailbox/answers, static/js/mailbox/); both sealed, both
+  // exactly once by their idempotency key, with the same retries.
+  var isAnswer = function (entry) { return entry.kind === 'answer'; };
+
   function requestBody(entry) {
+    if (isAnswer(entry)) {
+      return {
+        body: JSON.stringify({ secret: entry.secret, created_at: entry.created_at, message: entry.message }),
+        headers: { 'Content-Type': 'application/json' },
+      };
+    }
     var meta = { created_at: entry.created_at, report: entry.report };
     if (entry.language) meta.language = entry.language; // the page's language, for officers
+    if (entry.mailbox) meta.mailbox = entry.mailbox; // public key and secret hash, never the secret
     meta = JSON.stringify(meta);
     if (!entry.attachments || !entry.attachments.length) {
       return { body: meta, headers: { 'Content-Type': 'application/json' } };
@@ -203,7 +215,7 @@
       req.headers['X-CSRFToken'] = token;
       // A refusal's message in the language the report was written in (pwa/i18n.py).
       if (entry.language) req.headers['Accept-Language'] = entry.language;
-      return fetchWithTimeout('/api/reports', {
+      return fetchWithTimeout(isAnswer(entry) ? '/api/mailbox/answers' : '/api/reports', {
         method: 'POST', credentials: 'same-origin', cache: 'no-store',
         headers: req.headers, body: req.body,
       });
@@ -237,6 +249,13 @@
   }
 
   function markSent(entry, data) {
+    if (isAnswer(entry)) {
+      return withStores(['outbox'], 'readwrite', function (outbox) { outbox.delete(entry.id); })
+        .then(function () {
+          notify({ type: 'sent', kind: 'answer', id: entry.id, sent_at: data.received_at });
+          return 'sent';
+        });
+    }
     var record = { reference: data.reference, sent_at: data.received_at || new Date().toISOString() };
     return withStores(['outbox', 'sent'], 'readwrite', function (outbox, sent) {
       outbox.delete(entry.id);
@@ -342,17 +361,25 @@
 
   // entry: {id (idempotency key), created_at, report: envelope, attachments: [envelope]}.
   // Only sealed envelopes may come here. The draft goes: the outbox now holds the report.
+  // An answer: {id, kind: 'answer', created_at, message: envelope, secret}; it leaves the
+  // report's draft alone.
   function enqueue(entry) {
-    if (!entry || !entry.id || !entry.report || !entry.report.ct) {
+    var sealed = entry && (isAnswer(entry) ? entry.message : entry.report);
+    if (!entry || !entry.id || !sealed || !sealed.ct) {
       return Promise.reject(new Error('Only a sealed report can be queued.'));
     }
-    var record = {
+    var record = isAnswer(entry) ? {
+      id: entry.id, kind: 'answer', created_at: entry.created_at, message: entry.message,
+      secret: entry.secret, language: entry.language, status: 'queued', attempts: 0,
+      not_before: 0, error: null,
+    } : {
       id: entry.id, created_at: entry.created_at, report: entry.report, language: entry.language,
-      attachments: entry.attachments || [], status: 'queued', attempts: 0, not_before: 0,
-      error: null,
+      attachments: entry.attachments || [], mailbox: entry.mailbox, status: 'queued',
+      attempts: 0, not_before: 0, error: null,
     };
     return withStores(['outbox', 'drafts', 'keys'], 'readwrite', function (outbox, drafts, keys) {
       outbox.put(record);
+      if (isAnswer(record)) return;
       drafts.clear();
       keys.delete(DRAFT_KEY_ID);
     }).then(function () {
@@ -364,10 +391,11 @@
     });
   }
 
-  // What a page may show: no envelopes, only the state of each entry.
+  // What a page may show: no envelopes, only the state of each report (answers are the
+  // mailbox's to show).
   function list() {
     return getAll('outbox').then(function (entries) {
-      return entries.map(function (e) {
+      return entries.filter(function (e) { return !isAnswer(e); }).map(function (e) {
         return { id: e.id, created_at: e.created_at, status: e.status, error: e.error, attempts: e.attempts };
       });
     });

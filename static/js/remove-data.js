@@ -6,6 +6,7 @@
 // device".
 
 const OUTBOX_DB = 'sx-outbox';
+const MAILBOX_DB = 'sx-mailbox'; // private replies (static/js/mailbox/store.js)
 
 const section = document.querySelector('[data-remove-data]');
 
@@ -55,7 +56,7 @@ export function countRecords(dbName, storeNames) {
   });
 }
 
-export function warningText({ outbox, drafts }) {
+export function warningText({ outbox, drafts, mailboxes }) {
   const parts = [];
   if (outbox === 1) {
     parts.push(say('outbox_one', '1 report has not been sent yet and will be deleted. It will not reach the police.'));
@@ -63,6 +64,7 @@ export function warningText({ outbox, drafts }) {
     parts.push(say('outbox_other', '{n} reports have not been sent yet and will be deleted. They will not reach the police.', { n: outbox }));
   }
   if (drafts) parts.push(say('drafts', 'The answers you saved for a report you have not finished will be deleted.'));
+  if (mailboxes) parts.push(say('mailboxes', 'Replies from the police in this app will be deleted, and they cannot be read anywhere else. To hear what is happening with your report, call 101 and give your reference.'));
   if (!parts.length) parts.push(say('nothing', 'There are no reports waiting to be sent on this phone.'));
   parts.push(say('final', 'This cannot be undone.'));
   return parts.join(' ');
@@ -86,7 +88,7 @@ async function databaseNames() {
       // fall through to the names we know
     }
   }
-  return [OUTBOX_DB];
+  return [OUTBOX_DB, MAILBOX_DB];
 }
 
 // Returns the list of things that could not be removed (empty when all went).
@@ -144,7 +146,10 @@ if (section) {
 
   startButton.addEventListener('click', async () => {
     startButton.disabled = true;
-    const counts = await countRecords(OUTBOX_DB, ['outbox', 'drafts']);
+    const counts = {
+      ...await countRecords(OUTBOX_DB, ['outbox', 'drafts']),
+      ...await countRecords(MAILBOX_DB, ['mailboxes']),
+    };
     warning.textContent = warningText(counts);
     startButton.disabled = false;
     show(startPanel, false);

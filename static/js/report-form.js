@@ -14,6 +14,7 @@ import { screenshots } from './report/screenshots.js';
 import { renderCheck } from './report/check-answers.js';
 import { renderStatus } from './report/status.js';
 import { pageLanguage, t } from './report/messages.js';
+import { create as createMailbox } from './mailbox/keys.js';
 
 const root = document.querySelector('[data-report-form]');
 if (root && outbox) start(root);
@@ -155,9 +156,11 @@ async function start(form) {
       const report = await seal.sealJSON(answers, key);
       const attachments = [];
       for (const file of state.files) attachments.push(await seal.seal(file, key));
+      // "Reply to me only inside this app": this phone's mailbox for the report (issue 17).
+      const mailbox = answers.contact_method === 'app' ? await createMailbox(state.key) : undefined;
       state.sending = true;
       await outbox.enqueue({
-        id: state.key, created_at: new Date().toISOString(), report, attachments, language: pageLanguage(),
+        id: state.key, created_at: new Date().toISOString(), report, attachments, language: pageLanguage(), mailbox,
       });
       // The answers are sealed in the outbox: none stay in the page's fields (report-handoff.js
       // reads the two facts it needs as the reset starts).

@@ -81,3 +81,25 @@ def sent_reference(page):
     status = page.get_by_text(SENT)
     expect(status).to_be_visible(timeout=45_000)  # retries back off for seconds; slow when busy
     return status.locator("strong").inner_text()
+
+
+def find_in_profile(profile, needles):
+    """Files under a browser profile folder that hold a needle, as a forensic tool would
+    look: every file read as bytes, each needle in UTF-8 and UTF-16LE (how Chromium's
+    session-restore files keep form fields), with the encoding it was found in."""
+    found = []
+    for path in sorted(profile.rglob("*")):
+        if not path.is_file() or path.is_symlink():
+            continue
+        try:
+            data = path.read_bytes()
+        except OSError:  # a socket or lock file
+            continue
+        for needle in needles:
+            for encoding in ("utf-8", "utf-16-le"):
+                at = data.find(needle.encode(encoding))
+                if at >= 0:  # what follows names the field
+                    after = data[at:at + 24 * (2 if encoding == "utf-16-le" else 1)]
+                    found.append(f"{path.relative_to(profile)} ({encoding}): "
+                                 f"{after.decode(encoding, 'replace')!r}")
+    return found

@@ -9,30 +9,14 @@ from pathlib import Path
 from playwright.sync_api import expect
 
 from report_support import png_bytes
-from support import sent_reference
+from support import find_in_profile, sent_reference
 
 MARK = "QzForensicMark"      # in every free-text answer (and a screenshot's file name)
 PHONE = "07700 931 846"      # the phone field only takes digits
 
 
 def hits(profile: Path, needles=(MARK, PHONE)):
-    """Files under the profile that hold a needle, with the encoding it was found in."""
-    found = []
-    for path in sorted(profile.rglob("*")):
-        if not path.is_file() or path.is_symlink():
-            continue
-        try:
-            data = path.read_bytes()
-        except OSError:  # a socket or lock file
-            continue
-        for needle in needles:
-            for encoding in ("utf-8", "utf-16-le"):
-                at = data.find(needle.encode(encoding))
-                if at >= 0:  # what follows names the field
-                    after = data[at:at + 24 * (2 if encoding == "utf-16-le" else 1)]
-                    found.append(f"{path.relative_to(profile)} ({encoding}): "
-                                 f"{after.decode(encoding, 'replace')!r}")
-    return found
+    return find_in_profile(profile, needles)
 
 
 def fill_every_field(page, contact="email", files=False, save=False):
