@@ -16,6 +16,8 @@ from pwa.report import steps
 PUBLIC_ENDPOINTS = {
     "pages.home", "pages.cookies", "pages.privacy", "pages.notes", "pages.offline",
     "advice.page", "offline_app.web_manifest", "offline_app.neutral_manifest", "report.start",
+    # The private replies page is a shell the device fills from its own mailboxes.
+    "report.replies",
 }
 # The force's public key: the same for everyone, but an API answer (nginx passes /api/ on
 # uncached; the browser may keep it a few minutes).
