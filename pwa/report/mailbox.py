@@ -18,7 +18,6 @@ key rotation re-seals them and retention deletes them with the report; the mailb
 the report too. Nothing here needs the force's private key except `thread()` (officers' side).
 """
 import base64
-import datetime
 import hashlib
 import hmac
 import json
@@ -118,7 +117,7 @@ def replies_for_device(box):
         select(MailboxMessage).where(MailboxMessage.mailbox_id == box.id,
                                      MailboxMessage.direction == TO_VICTIM)
         .order_by(MailboxMessage.id.desc()).limit(MAX_REPLIES_SENT)).scalars().all()
-    return [{"id": m.id, "sent_at": _iso(m.created_at), "message": json.loads(m.for_device)}
+    return [{"id": m.id, "sent_at": clock.iso(m.created_at), "message": json.loads(m.for_device)}
             for m in reversed(rows)]
 
 
@@ -247,9 +246,3 @@ def _open_text(sealed, keyring):
         return None
     return text
 
-
-def _iso(value):
-    if value is None:
-        return None
-    return value.astimezone(datetime.timezone.utc).isoformat(timespec="seconds").replace(
-        "+00:00", "Z")

@@ -13,6 +13,7 @@ import hashlib
 
 from flask import current_app, g, jsonify, request
 
+from .. import clock
 from ..errors import api_error
 from ..extensions import csrf, limiter
 from ..responses import no_store
@@ -108,7 +109,7 @@ def mailbox_answer():
     except store.Rejected as err:
         return api_error(err.status, err.code, err.message, **err.extra)
     g.answer_created = created
-    response = jsonify(received_at=mailbox._iso(message.created_at))
+    response = jsonify(received_at=clock.iso(message.created_at))
     response.status_code = 201
     if not created:
         response.headers["Idempotent-Replayed"] = "true"

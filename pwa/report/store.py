@@ -24,7 +24,6 @@ and the device tries again later.
 import datetime
 import hashlib
 import hmac
-import json
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -38,7 +37,7 @@ from flask_babel import gettext
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from .. import sealing
+from .. import clock, sealing
 from ..extensions import app_object, db
 from ..models import Attachment, Report
 from . import sealed_files
@@ -70,9 +69,8 @@ class Receipt:
     received_at: datetime.datetime
     created: bool  # False for a replay of a report already stored
 
-    def as_dict(self) -> dict[str, str]:
-        return {"reference": self.reference, "received_at": self.received_at
-                .isoformat(timespec="seconds").replace("+00:00", "Z")}
+    def as_dict(self) -> dict[str, str | None]:
+        return {"reference": self.reference, "received_at": clock.iso(self.received_at)}
 
 
 def new_reference() -> str:
