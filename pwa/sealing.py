@@ -22,8 +22,9 @@ from typing import Any
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from flask import Flask
+from flask import Flask, current_app
 
 from . import guards
 
@@ -172,6 +173,31 @@ def reseal(envelope: Envelope | str | bytes, keyring: Keyring) -> Envelope:
     return seal(unseal(envelope, keyring), keyring.current.public_key())
 
 
+# ---- secrets the server keeps for itself (no public key involved) -------------------------
+# Small things only the server reads back: an officer's TOTP secret, a no-JS report's
+# progress (its key in the victim's cookie), the sent page's hand-off. One format for all:
+# a 12-byte nonce, then AES-256-GCM's ciphertext and tag.
+
+def derived_key(purpose: bytes, material: str | None = None) -> bytes:
+    """A 32-byte key for one purpose, derived with HKDF (SHA-256) from `material` (the app's
+    SECRET_KEY by default), so no two uses share a key."""
+    material = material if material is not None else current_app.config["SECRET_KEY"]
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
+                info=purpose).derive(material.encode())
+
+
+def lock(key: bytes, plaintext: bytes, bound_to: bytes | None = None) -> bytes:
+    """Encrypt with AES-256-GCM under `key`; `bound_to` (authenticated, not stored) must be
+    given again to unlock, so a ciphertext moved to another row does not open."""
+    nonce = os.urandom(12)
+    return nonce + AESGCM(key).encrypt(nonce, plaintext, bound_to)
+
+
+def unlock(key: bytes, locked: bytes, bound_to: bytes | None = None) -> bytes:
+    """The plaintext of `lock`; raises cryptography's InvalidTag if it does not open."""
+    return AESGCM(key).decrypt(locked[:12], locked[12:], bound_to)
+
+
 def generate_private_key() -> rsa.RSAPrivateKey:
     return rsa.generate_private_key(public_exponent=65537, key_size=3072)
 
@@ -281,16 +307,12 @@ class NoPrivateKey(RuntimeError):
 
 
 def holds_private_key(app: Flask | None = None) -> bool:
-    from flask import current_app
-
     return "keyring" in (app or current_app).extensions
 
 
 def keyring(app: Flask | None = None) -> Keyring:
     """The private report keys (the current app's by default); only on the officers' side
     and in the all-in-one process."""
-    from flask import current_app
-
     try:
         return (app or current_app).extensions["keyring"]
     except KeyError:
@@ -300,6 +322,4 @@ def keyring(app: Flask | None = None) -> Keyring:
 
 def public_keys(app: Flask | None = None) -> PublicKeys:
     """The public key and the key ids intake accepts (every side has them)."""
-    from flask import current_app
-
     return (app or current_app).extensions["report_public_keys"]

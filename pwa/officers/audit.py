@@ -20,12 +20,10 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any, cast
 
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
 from sqlalchemy.engine import CursorResult
 
-from .. import clock
+from .. import clock, sealing
 from ..extensions import db
 from ..models import Report
 from .models import GENESIS_MAC, AuditEntry, AuditHead, Officer
@@ -57,8 +55,7 @@ ACTIONS = {
 def chain_key(config: Mapping[str, Any] | None = None) -> bytes:
     config = config or current_app.config
     material = config.get("AUDIT_KEY") or config["SECRET_KEY"]
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
-                info=b"sx audit log chain v1").derive(material.encode())
+    return sealing.derived_key(b"sx audit log chain v1", material)
 
 
 def entry_mac(key: bytes, seq: int, at: datetime.datetime, officer_id: int | None,

@@ -10,19 +10,15 @@ Changing SECRET_KEY makes every second factor unreadable: run `officers reset-2f
 import datetime
 import hashlib
 import hmac
-import os
 import secrets
 
 import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
 from sqlalchemy.dialects import postgresql, sqlite
 
-from .. import clock
+from .. import clock, sealing
 from ..extensions import db
 from ..site import force
 from .models import Officer, SignInThrottle
@@ -41,15 +37,8 @@ def hash_password(password: str) -> str:
     return hasher.hash(password)
 
 
-def derived_key(purpose: bytes) -> bytes:
-    """A key for one purpose, derived from SECRET_KEY with HKDF (SHA-256)."""
-    secret = current_app.config["SECRET_KEY"].encode()
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
-                info=purpose).derive(secret)
-
-
 def _totp_key() -> bytes:
-    return derived_key(b"sx officers totp v1")
+    return sealing.derived_key(b"sx officers totp v1")
 
 
 def find_officer(email: str | None) -> Officer | None:
@@ -61,12 +50,11 @@ def find_officer(email: str | None) -> Officer | None:
 
 
 def encrypt_totp_secret(secret: str, email: str) -> bytes:
-    nonce = os.urandom(12)
-    return nonce + AESGCM(_totp_key()).encrypt(nonce, secret.encode(), email.encode())
+    return sealing.lock(_totp_key(), secret.encode(), bound_to=email.encode())
 
 
 def decrypt_totp_secret(blob: bytes, email: str) -> str:
-    return AESGCM(_totp_key()).decrypt(blob[:12], blob[12:], email.encode()).decode()
+    return sealing.unlock(_totp_key(), blob, bound_to=email.encode()).decode()
 
 
 def new_totp_secret() -> str:
@@ -166,7 +154,7 @@ def _throttle_key(email: str | None, address: str | None) -> str:
     """One account (as typed, so unknown emails are throttled alike) from one address, as a
     keyed hash: neither the address nor the email is stored."""
     message = f"{normalise_email(email)}\n{address or ''}".encode()
-    return hmac.new(derived_key(b"sx officers throttle v1"), message,
+    return hmac.new(sealing.derived_key(b"sx officers throttle v1"), message,
                     hashlib.sha256).hexdigest()
 
 

@@ -1,6 +1,5 @@
 """The home page and the site's own pages: cookies, privacy, offline."""
 from flask import Blueprint, Flask, render_template
-from werkzeug.wrappers import Response
 
 from ..page_cache import cached_page
 

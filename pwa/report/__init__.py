@@ -8,12 +8,14 @@ Two paths, one set of steps (pwa/report/steps.py):
   (pwa/report/progress.py); "Send report" seals the answers to the force's public key and
   stores them through the same code as a device's report (pwa/report/store.py).
 """
+import base64
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from flask import (Blueprint, Flask, Response, abort, current_app, g, jsonify, redirect,
+from cryptography.exceptions import InvalidTag
+from flask import (Blueprint, Flask, Response, abort, g, jsonify, redirect,
                    render_template, request, session, url_for)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _, lazy_gettext as _l
@@ -31,9 +33,6 @@ from . import api, cli, limits, readable, sealed_files, steps, store
 from . import mailbox, mailbox_api  # noqa: F401  (private replies: models, /api/mailbox/…)
 from . import maintenance
 from . import progress as progress_mod
-
-if TYPE_CHECKING:
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 bp = Blueprint("report", __name__, url_prefix="/report", cli_group=None)
 
@@ -344,36 +343,19 @@ def handoff(answers: steps.Answers) -> list[str]:
 HANDOFFS = ("under-18", "paid")
 
 
-def _handoff_cipher() -> "AESGCM":
-    from cryptography.hazmat.primitives import hashes
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-
-    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
-               info=b"sx no-js sent page hand-off").derive(
-        current_app.config["SECRET_KEY"].encode())
-    return AESGCM(key)
+def _handoff_key() -> bytes:
+    return sealing.derived_key(b"sx no-js sent page hand-off")
 
 
 def handoff_token(names: list[str]) -> str:
     """The hand-off as one encrypted byte of flags: the same length whatever it says."""
-    import base64
-    import os
-
     flags = sum(1 << i for i, name in enumerate(HANDOFFS) if name in names)
-    nonce = os.urandom(12)
-    sealed = nonce + _handoff_cipher().encrypt(nonce, bytes([flags]), None)
-    return base64.urlsafe_b64encode(sealed).decode()
+    return base64.urlsafe_b64encode(sealing.lock(_handoff_key(), bytes([flags]))).decode()
 
 
 def open_handoff(token: str) -> list[str]:
-    import base64
-
-    from cryptography.exceptions import InvalidTag
-
     try:
-        raw = base64.urlsafe_b64decode(token)
-        flags = _handoff_cipher().decrypt(raw[:12], raw[12:], None)[0]
+        flags = sealing.unlock(_handoff_key(), base64.urlsafe_b64decode(token))[0]
     except (ValueError, TypeError, IndexError, InvalidTag):
         return []
     return [name for i, name in enumerate(HANDOFFS) if flags & (1 << i)]

@@ -1,9 +1,8 @@
 """The report feature's JSON API, which the form's outbox talks to (documented at
 /api/openapi.json by pwa/report/openapi.py)."""
-import json
 from typing import Any
 
-from flask import Blueprint, Response, current_app, g, jsonify, request
+from flask import Blueprint, Response, g, jsonify, request
 from flask_wtf.csrf import CSRFError, generate_csrf
 
 from .. import guards, sealing

@@ -18,7 +18,6 @@ import base64
 import binascii
 import datetime
 import json
-import os
 import secrets
 import uuid
 from typing import Any
@@ -87,15 +86,14 @@ def _ttl() -> datetime.timedelta:
 
 
 def _encrypt(key: bytes, row_id: str, answers: Answers) -> bytes:
-    nonce = os.urandom(12)
     plain = json.dumps(answers, separators=(",", ":")).encode()
-    return nonce + AESGCM(key).encrypt(nonce, plain, row_id.encode())
+    return sealing.lock(key, plain, bound_to=row_id.encode())
 
 
 def _decrypt(key: bytes, row_id: str, data: bytes) -> Any:
     """The answers, or None if this key does not open them."""
     try:
-        plain = AESGCM(key).decrypt(data[:12], data[12:], row_id.encode())
+        plain = sealing.unlock(key, data, bound_to=row_id.encode())
         return json.loads(plain)
     except (InvalidTag, ValueError):
         return None
