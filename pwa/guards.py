@@ -12,10 +12,10 @@ from flask import Flask, abort, request
 from flask.json.provider import DefaultJSONProvider
 
 
-def loads(data: str | bytes) -> Any:
+def loads(data: str | bytes, **kwargs: Any) -> Any:
     """json.loads for untrusted text or bytes: raises ValueError for anything unreadable."""
     try:
-        return json.loads(data)
+        return json.loads(data, **kwargs)
     except RecursionError:
         raise ValueError("JSON is nested too deeply") from None
 
@@ -25,10 +25,7 @@ class JSONProvider(DefaultJSONProvider):
     None rather than a 500 for a body nested too deeply)."""
 
     def loads(self, s: str | bytes, **kwargs: Any) -> Any:
-        try:
-            return super().loads(s, **kwargs)
-        except RecursionError:
-            raise ValueError("JSON is nested too deeply") from None
+        return loads(s, **kwargs)
 
 
 def refuse_nameless_parts() -> None:

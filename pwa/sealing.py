@@ -16,6 +16,7 @@ import json
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -67,8 +68,9 @@ class PublicKeys:
     current: rsa.RSAPublicKey
     accepted_ids: frozenset[str] = frozenset()
 
-    @property
+    @cached_property
     def current_id(self) -> str:
+        # Every envelope and attachment at intake is checked against it: hash the key once.
         return key_id(self.current)
 
     def accepts(self, kid: str) -> bool:
@@ -95,22 +97,26 @@ class Keyring:
     current: rsa.RSAPrivateKey
     older: tuple[rsa.RSAPrivateKey, ...] = ()
 
+    @cached_property
+    def _by_id(self) -> dict[str, rsa.RSAPrivateKey]:
+        # Each key's id once, not at every unseal.
+        return {key_id(k.public_key()): k for k in (self.current, *self.older)}
+
     @property
     def current_id(self) -> str:
-        return key_id(self.current.public_key())
+        return next(iter(self._by_id))
 
     def public_keys(self) -> PublicKeys:
-        return PublicKeys(self.current.public_key(),
-                          frozenset(key_id(k.public_key()) for k in self.older))
+        return PublicKeys(self.current.public_key(), frozenset(list(self._by_id)[1:]))
 
     def public_jwk(self) -> dict[str, Any]:
         return self.public_keys().public_jwk()
 
     def private_for(self, kid: str) -> rsa.RSAPrivateKey:
-        for key in (self.current, *self.older):
-            if key_id(key.public_key()) == kid:
-                return key
-        raise SealError(f"no private key with id {kid}")
+        try:
+            return self._by_id[kid]
+        except KeyError:
+            raise SealError(f"no private key with id {kid}") from None
 
 
 def seal(plaintext: bytes, public_key: rsa.RSAPublicKey) -> Envelope:

@@ -50,11 +50,12 @@ def openapi_document() -> Response:
 def _replay_of_stored_report() -> bool:
     """A retry of a report already stored is answered from the database and must not be
     refused by the new-report limit: the device only wants its reference back."""
-    key = _key_or_none()
-    if not key:
-        return False
-    return db.session.execute(
-        db.select(Report.id).where(Report.idempotency_key == key)).first() is not None
+    # Asked by three limits per request: look once.
+    if "stored_replay" not in g:
+        key = _key_or_none()
+        g.stored_replay = bool(key) and db.session.execute(
+            db.select(Report.id).where(Report.idempotency_key == key)).first() is not None
+    return g.stored_replay
 
 
 def _exact_replay() -> bool:

@@ -24,14 +24,13 @@ import json
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from .. import clock, sealing
 from ..extensions import db
 from .models import Mailbox, MailboxMessage  # the tables (pwa/report/models.py)
-from .store import Rejected, check_key, parse_created_at
+from .store import Rejected, accepted_envelope, check_key, fingerprint, parse_created_at
 
 TO_VICTIM = "to_victim"
 FROM_VICTIM = "from_victim"
@@ -121,30 +120,18 @@ def replies_for_device(box):
             for m in reversed(rows)]
 
 
-def _fingerprint(box, sealed):
-    key = current_app.config["SECRET_KEY"].encode()
-    body = f"{box.id}\n{hashlib.sha256(sealed).hexdigest()}".encode()
-    return hmac.new(key, body, hashlib.sha256).hexdigest()
-
-
 def receive_answer(box, key, created_at, envelope):
     """Store a victim's answer sealed to the force's key, exactly once per key. Returns
     (message, created)."""
     key = check_key(key)
     parse_created_at(created_at)
-    try:
-        envelope = sealing.parse_envelope(envelope)
-    except sealing.SealError:
-        raise Rejected(422, "sealed_invalid", "The answer is not a sealed envelope.",
-                       field="message") from None
-    if not sealing.public_keys().accepts(envelope["kid"]):
-        raise Rejected(422, "sealed_invalid", "The answer was sealed with a key this service "
-                       "no longer accepts. Reload the app and send it again.", field="message")
+    envelope = accepted_envelope(envelope, sealing.public_keys(), "message", "answer")
     sealed = sealing.dumps(envelope)
     if len(sealed) > MAX_SEALED_ANSWER_BYTES:
         raise Rejected(413, "too_large", f"An answer can be at most {MAX_ANSWER_CHARS} "
                        "characters.", field="message")
-    fp = _fingerprint(box, sealed)
+    # Keyed to the mailbox too: one key in two mailboxes is two answers.
+    fp = fingerprint(sealed, [str(box.id).encode()])
     existing = _existing_answer(key, fp)
     if existing:
         return existing, False

@@ -11,13 +11,13 @@ like a report's.
 """
 import hashlib
 
-from flask import current_app, g, jsonify, request
+from flask import g, jsonify, request
 
 from .. import clock
 from ..errors import api_error
 from ..extensions import csrf, limiter
 from ..responses import no_store
-from . import mailbox, store
+from . import limits, mailbox, store
 from .api import bp
 
 
@@ -40,18 +40,6 @@ def _per_mailbox():
     return "mailbox:" + hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()
 
 
-def _fetch_limit():
-    return current_app.config["MAILBOX_RATE_LIMIT"]
-
-
-def _answer_limit():
-    return current_app.config["MAILBOX_ANSWER_LIMIT"]
-
-
-def _attempt_limit():
-    return current_app.config["MAILBOX_ATTEMPT_LIMIT"]
-
-
 def _not_found():
     return api_error(404, "not_found", mailbox.NOT_FOUND)
 
@@ -69,8 +57,8 @@ def _open_box():
 
 @bp.post("/mailbox/messages")
 @csrf.exempt
-@limiter.limit(_attempt_limit, scope="mailbox-attempt")
-@limiter.limit(_fetch_limit, key_func=_per_mailbox, scope="mailbox-fetch")
+@limiter.limit(limits.mailbox_attempts, scope="mailbox-attempt")
+@limiter.limit(limits.mailbox_fetches, key_func=_per_mailbox, scope="mailbox-fetch")
 def mailbox_messages():
     """The officers' replies, sealed to the mailbox's key."""
     box, error = _open_box()
@@ -81,8 +69,8 @@ def mailbox_messages():
 
 @bp.post("/mailbox/close")
 @csrf.exempt
-@limiter.limit(_attempt_limit, scope="mailbox-attempt")
-@limiter.limit(_fetch_limit, key_func=_per_mailbox, scope="mailbox-fetch")
+@limiter.limit(limits.mailbox_attempts, scope="mailbox-attempt")
+@limiter.limit(limits.mailbox_fetches, key_func=_per_mailbox, scope="mailbox-fetch")
 def mailbox_close():
     """"I don't need replies any more"."""
     box, error = _open_box()
@@ -93,8 +81,8 @@ def mailbox_close():
 
 
 @bp.post("/mailbox/answers")
-@limiter.limit(_attempt_limit, scope="mailbox-attempt")
-@limiter.limit(_answer_limit, key_func=_per_mailbox, scope="mailbox-answer",
+@limiter.limit(limits.mailbox_attempts, scope="mailbox-attempt")
+@limiter.limit(limits.mailbox_answers, key_func=_per_mailbox, scope="mailbox-answer",
                deduct_when=lambda r: g.get("answer_created", False))
 def mailbox_answer():
     """A victim's answer, sealed on the device to the force's key; exactly once per key."""

@@ -7,7 +7,6 @@ On the officers' side, `open_pending` opens what the public side stored: the das
 its live count call it on every request (so a report in danger reaches the top within one
 poll of arriving) and `flask report open` does the same from a timer.
 """
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -19,7 +18,7 @@ from .. import guards, sealing
 from ..extensions import app_object, db
 from ..models import Report
 from . import attachments, sealed_files
-from .steps import UNDER_18, Answers, validate
+from .steps import Answers, is_under_18, validate
 from .store import Rejected, attachment_error
 
 # Reports opened per call of open_pending (a dashboard request): bounded, so a burst of
@@ -34,11 +33,10 @@ class Opened:
     problem: Rejected | None = None
     # One entry per attachment: None, or why that screenshot could not be read.
     attachment_problems: list[Rejected | None] = field(default_factory=list)
-    hashes: list[str] = field(default_factory=list)
 
     @property
     def under_18(self) -> bool:
-        return self.answers.get("age_band") in UNDER_18
+        return is_under_18(self.answers)
 
     @property
     def in_danger(self) -> bool:
@@ -110,7 +108,6 @@ def open_sealed(envelope: sealing.Envelope | str | bytes, blobs: Sequence[bytes]
             opened.attachment_problems.append(attachment_error(str(err), index=i))
             continue
         opened.attachment_problems.append(None)
-        opened.hashes.append(hashlib.sha256(plain).hexdigest())
     return opened
 
 

@@ -140,24 +140,34 @@ def fingerprint(report_bytes: bytes, attachment_blobs: Iterable[bytes]) -> str:
     return hmac.new(key, body.encode(), hashlib.sha256).hexdigest()
 
 
-def check_sealed(envelope: object, blobs: Sequence[bytes],
-                 keys: sealing.PublicKeys) -> sealing.Envelope:
-    """What intake checks without opening: the report envelope's shape, key id and size, and
-    each attachment's count, size, shape and key id. Returns the envelope as a dict."""
+def accepted_envelope(envelope: object, keys: sealing.PublicKeys, field: str,
+                      what: str) -> sealing.Envelope:
+    """A sealed envelope's shape and key id, checked without opening it (a report, a mailbox
+    answer); `what` names it in the message."""
     try:
         envelope = sealing.parse_envelope(envelope)
     except sealing.SealError:
-        raise Rejected(422, "sealed_invalid", "The report is not a sealed envelope.",
-                       field="report") from None
+        raise Rejected(422, "sealed_invalid", f"The {what} is not a sealed envelope.",
+                       field=field) from None
     if not keys.accepts(envelope["kid"]):
-        raise Rejected(422, "sealed_invalid", "The report was sealed with a key this service "
-                       "no longer accepts. Reload the page and send it again.", field="report")
+        raise Rejected(422, "sealed_invalid", f"The {what} was sealed with a key this service "
+                       "no longer accepts. Reload the page and send it again.", field=field)
+    return envelope
+
+
+def check_sealed(envelope: object, blobs: Sequence[bytes],
+                 keys: sealing.PublicKeys) -> tuple[sealing.Envelope, list[str]]:
+    """What intake checks without opening: the report envelope's shape, key id and size, and
+    each attachment's count, size, shape and key id. Returns the envelope as a dict and the
+    attachments' key ids (each attachment parsed once: they can be megabytes)."""
+    envelope = accepted_envelope(envelope, keys, "report", "report")
     if len(sealing.dumps(envelope)) > MAX_SEALED_REPORT_BYTES:
         raise Rejected(413, "too_large", "The report is larger than any report can be.",
                        field="report")
     if len(blobs) > MAX_ATTACHMENTS:
         raise attachment_error(f"You can attach up to {MAX_ATTACHMENTS} screenshots",
                                rule="too_many")
+    kids = []
     for i, blob in enumerate(blobs):
         if len(blob) > sealed_files.MAX_SEALED_BYTES:
             raise attachment_error("Each screenshot must be 10 MB or smaller",
@@ -170,7 +180,8 @@ def check_sealed(envelope: object, blobs: Sequence[bytes],
         if not keys.accepts(kid):
             raise attachment_error("A screenshot was sealed with a key this service no "
                                    "longer accepts. Attach it again.", index=i)
-    return envelope
+        kids.append(kid)
+    return envelope, kids
 
 
 def attachment_error(message: str, rule: str = "invalid",
@@ -239,7 +250,8 @@ def receive(key: str | None, created_at: object, envelope: object,
     language = check_language(language)
     created = parse_created_at(created_at)
     attachment_blobs = list(attachment_blobs)
-    envelope = check_sealed(envelope, attachment_blobs, sealing.public_keys())
+    envelope, attachment_kids = check_sealed(envelope, attachment_blobs,
+                                             sealing.public_keys())
     sealed = sealing.dumps(envelope)
     fp = fingerprint(sealed, attachment_blobs)
     opened = None
@@ -255,6 +267,8 @@ def receive(key: str | None, created_at: object, envelope: object,
     if receipt:
         return receipt
 
+    from . import mailbox as mailboxes  # (it imports this module)
+
     app = app_object()
     stored = [sealed_files.write(app, blob) for blob in attachment_blobs]
     try:
@@ -266,11 +280,9 @@ def receive(key: str | None, created_at: object, envelope: object,
                 language=language)
             if opened is not None:
                 opened.apply(report)
-            from . import mailbox as mailboxes  # (it imports this module)
-
             mailboxes.attach(report, mailbox)  # in the report's transaction: once per key
-            for position, (name, blob) in enumerate(zip(stored, attachment_blobs)):
-                kid = sealing.parse_envelope(blob)["kid"]
+            for position, (name, kid, blob) in enumerate(
+                    zip(stored, attachment_kids, attachment_blobs)):
                 report.attachments.append(Attachment(position=position, key_id=kid,
                                                      stored_name=name, size=len(blob)))
             try:
