@@ -205,18 +205,24 @@ async function start(form) {
     }
   });
 
-  // A draft kept with consent comes back; else a report waiting here is shown first.
+  // A draft kept with consent comes back; else a report waiting here is shown first. The
+  // stores answer after the page is usable: someone already past question 1 stays put.
+  const untouched = () => state.step === stepIds[0] && !Object.keys(state.answers).length;
   const draft = await outbox.drafts.load().catch(() => null);
-  if (draft) {
+  const waiting = !draft && ((await outbox.count().catch(() => 0)) > 0 ||
+                             (await outbox.sent().catch(() => [])).length > 0);
+  if (!untouched()) {
+    // (A draft stays stored; the person is writing a new report here.)
+  } else if (draft) {
     state = { key: draft.key, answers: draft.answers || {}, files: draft.files || [], step: draft.step || stepIds[0] };
     saveBox.checked = true;
     for (const id of stepIds) write(id);
     show(state.step);
-  } else if ((await outbox.count().catch(() => 0)) > 0 ||
-             (await outbox.sent().catch(() => [])).length > 0) {
+  } else if (waiting) {
     show('sent');
     status();
   } else {
     show(stepIds[0]);
   }
+  form.dataset.reportReady = ''; // every handler is attached (tests wait for this)
 }

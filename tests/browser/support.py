@@ -31,6 +31,7 @@ TYPED = [WHAT, STARTED, HANDLE, DESCRIPTION, "blackmailer_x91", "shot.png"]
 def fill_report(page, files=False, age="18 to 24", paid="No"):
     """Answer every step of /report/ by role and label, ending on Check your answers
     (`age` and `paid` are the labels of those answers)."""
+    expect(page.locator("[data-report-ready]")).to_be_attached()  # the script has the form
     cont = page.get_by_role("button", name="Continue")
     page.get_by_role("radio", name="No").check()
     cont.click()
@@ -55,6 +56,28 @@ def fill_report(page, files=False, age="18 to 24", paid="No"):
     page.get_by_role("radio", name="Do not contact me (report anonymously)").check()
     cont.click()
     expect(page.get_by_role("heading", name="Check your answers before sending your report")).to_be_focused()
+
+
+def fill_briefly(page, in_danger="No", age="18 to 24",
+                 contact="Do not contact me (report anonymously)"):
+    """Answer /report/ as briefly as the form allows (what happened, one platform, not paid),
+    ending on Check your answers, before "Send report"."""
+    expect(page.locator("[data-report-ready]")).to_be_attached()  # the script has the form
+    cont = page.get_by_role("button", name="Continue")
+    page.get_by_role("radio", name=in_danger).check()
+    cont.click()
+    page.get_by_role("radio", name=age).check()
+    cont.click()
+    page.get_by_label("What happened, in your own words").fill("He wants money for my photos")
+    cont.click()
+    page.get_by_role("checkbox", name="Instagram").check()
+    cont.click()
+    cont.click()  # nothing known about them
+    page.get_by_role("radio", name="No").check()
+    cont.click()
+    cont.click()  # no evidence described
+    page.get_by_role("radio", name=contact).check()
+    cont.click()
 
 
 def expected_answers(files=False):

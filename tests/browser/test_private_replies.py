@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from a11y import axe_violations, horizontal_overflow
 from officers_support import fill_sign_in, make_officer
-from support import (CHROMIUM, CHROMIUM_ARGS, CONTROLLED, QUEUED, find_in_profile,
+from support import (CHROMIUM, CHROMIUM_ARGS, CONTROLLED, QUEUED, fill_briefly, find_in_profile,
                      sent_reference)
 
 from pwa.extensions import db
@@ -47,21 +47,7 @@ def other_profile(playwright_instance, tmp_path):
 
 
 def send_report_asking_for_replies(page, offline=True):
-    cont = page.get_by_role("button", name="Continue")
-    page.get_by_role("radio", name="No").check()
-    cont.click()
-    page.get_by_role("radio", name="18 to 24").check()
-    cont.click()
-    page.get_by_label("What happened, in your own words").fill("He wants money for my photos")
-    cont.click()
-    page.get_by_role("checkbox", name="Instagram").check()
-    cont.click()
-    cont.click()  # nothing known about them
-    page.get_by_role("radio", name="No").check()
-    cont.click()
-    cont.click()  # no evidence described
-    page.get_by_role("radio", name="Reply to me only inside this app").check()
-    cont.click()
+    fill_briefly(page, contact="Reply to me only inside this app")
     expect(page.get_by_role("definition").filter(has_text="Reply to me only inside this app")).to_be_visible()
     page.get_by_role("button", name="Send report").click()
     if offline:  # online, it may go straight on to "Sent"

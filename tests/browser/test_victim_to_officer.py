@@ -6,7 +6,8 @@ import pytest
 from playwright.sync_api import expect
 
 from officers_support import fill_sign_in, make_officer
-from support import CHROMIUM, CHROMIUM_ARGS, CONTROLLED, QUEUED, sent_reference, stored
+from support import (CHROMIUM, CHROMIUM_ARGS, CONTROLLED, QUEUED, fill_briefly, sent_reference,
+                     stored)
 
 EMAIL = "officer@example.police.uk"
 
@@ -28,21 +29,7 @@ def officer_context(playwright_instance, tmp_path):
 
 def send_report_offline(page):
     """Under 18 and in danger now, the rest as briefly as the form allows; ends queued."""
-    cont = page.get_by_role("button", name="Continue")
-    page.get_by_role("radio", name="Yes").check()
-    cont.click()
-    page.get_by_role("radio", name="16 or 17").check()
-    cont.click()
-    page.get_by_label("What happened, in your own words").fill("He wants money for my photos")
-    cont.click()
-    page.get_by_role("checkbox", name="Instagram").check()
-    cont.click()
-    cont.click()  # nothing known about them
-    page.get_by_role("radio", name="No").check()
-    cont.click()
-    cont.click()  # no evidence described
-    page.get_by_role("radio", name="Do not contact me (report anonymously)").check()
-    cont.click()
+    fill_briefly(page, in_danger="Yes", age="16 or 17")
     page.get_by_role("button", name="Send report").click()
     expect(page.get_by_text(QUEUED)).to_be_visible()
 
